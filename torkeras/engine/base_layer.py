@@ -1,0 +1,388 @@
+"""The Layer base class: a ``torch.nn.Module`` that speaks Keras.
+
+``build(input_shape)`` creates weights with :meth:`Layer.add_weight`; ``call(inputs, training=None,
+mask=None)`` does the math; ``get_weights``/``set_weights`` speak Keras's array layout, so saving code
+never sees a torch layout. Shapes are Keras shapes: tuples with ``None`` for the batch dimension.
+"""
+import inspect
+import re
+
+import numpy as np
+import torch
+from torch import nn
+
+from .. import backend as K
+from ..legacy import keras1
+from .input_spec import InputSpec  # noqa: F401
+
+_ALLOWED_BASE_KWARGS = frozenset([
+    "input_shape", "batch_input_shape", "batch_size", "dtype", "name", "trainable", "weights",
+])
+
+
+def to_snake_case(name):
+    """``Conv2D`` -> ``conv2d``, ``BatchNormalization`` -> ``batch_normalization`` (Keras 2.2.4)."""
+    intermediate = re.sub("(.)([A-Z][a-z0-9]+)", r"\1_\2", name)
+    insecure = re.sub("([a-z])([A-Z])", r"\1_\2", intermediate).lower()
+    if insecure[0] != "_":
+        return insecure
+    return "private" + insecure
+
+
+def _shape_tuple(shape):
+    return tuple(None if d is None else int(d) for d in shape)
+
+
+_CALL_ARGS_CACHE = {}
+
+
+def _call_accepts(cls):
+    found = _CALL_ARGS_CACHE.get(cls)
+    if found is None:
+        params = inspect.signature(cls.call).parameters
+        var_kw = any(p.kind == p.VAR_KEYWORD for p in params.values())
+        found = ("training" in params or var_kw, "mask" in params or var_kw)
+        _CALL_ARGS_CACHE[cls] = found
+    return found
+
+
+class Layer(nn.Module):
+    """Base class of every torkeras layer (a ``torch.nn.Module``).
+
+    Args:
+        name: layer name; default ``<snake_case class name>_<N>`` as Keras 2 names layers.
+        trainable: whether the layer's weights are updated by training.
+        input_shape: shape tuple without the batch axis (first layer of a model only).
+        batch_input_shape: shape tuple with the batch axis.
+        batch_size: fixed batch size used with ``input_shape``.
+        dtype: the float type of the layer's weights and input (default ``K.floatx()``).
+        weights: initial weight values (numpy arrays in Keras layout), set when the layer is built.
+
+    Example:
+        >>> class Double(Layer):
+        ...     def call(self, inputs):
+        ...         return inputs * 2
+    """
+
+    @keras1.legacy_interface("Layer")
+    def __init__(self, **kwargs):
+        nn.Module.__init__(self)
+        for kwarg in kwargs:
+            if kwarg not in _ALLOWED_BASE_KWARGS:
+                raise TypeError("`%s`: keyword argument not understood: `%s`. Accepted base-layer "
+                                "arguments are %s." % (self.__class__.__name__, kwarg,
+                                                       ", ".join(sorted(_ALLOWED_BASE_KWARGS))))
+        name = kwargs.get("name")
+        if not name:
+            prefix = to_snake_case(self.__class__.__name__)
+            name = "%s_%d" % (prefix, K.get_uid(prefix))
+        elif not isinstance(name, str):
+            raise TypeError("`%s`: `name` must be a string. Received name=%r"
+                            % (self.__class__.__name__, name))
+        self.name = name
+        self._trainable = bool(kwargs.get("trainable", True))
+        self.supports_masking = False
+        self.input_spec = None
+        self.built = False
+        self.stateful = False
+        self._weight_specs = []          # [(attr, keras_name, trainable)] in creation order
+        self._regularized = []           # [(attr, regularizer)]
+        self._constraints = {}           # attr -> constraint
+        self._extra_losses = []
+        self.activity_regularizer = None
+        self._keras_input_shape = None   # set when connected (Sequential) or called
+        self._keras_output_shape = None
+        self._inbound_nodes = []
+        self._outbound_nodes = []
+
+        batch_input_shape = None
+        if "batch_input_shape" in kwargs and kwargs["batch_input_shape"] is not None:
+            batch_input_shape = _shape_tuple(kwargs["batch_input_shape"])
+        elif "input_shape" in kwargs and kwargs["input_shape"] is not None:
+            input_shape = kwargs["input_shape"]
+            if isinstance(input_shape, int):
+                input_shape = (input_shape,)
+            batch_input_shape = (kwargs.get("batch_size"),) + _shape_tuple(input_shape)
+        if batch_input_shape is not None:
+            self.batch_input_shape = batch_input_shape
+        dtype = kwargs.get("dtype") or K.floatx()
+        self.dtype = str(dtype)
+        self._initial_weights = kwargs.get("weights")
+
+    # ------------------------------------------------------------------ trainable flag
+    @property
+    def trainable(self):
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value):
+        self._trainable = bool(value)
+
+    # ------------------------------------------------------------------ weights
+    def add_weight(self, name, shape, dtype=None, initializer=None, regularizer=None,
+                   trainable=True, constraint=None):
+        """Create a weight of ``shape`` (Keras layout) and register it on this module.
+
+        Trainable weights become ``nn.Parameter``s, the others buffers. Returns the tensor; assign
+        it to an attribute of the same name (``self.kernel = self.add_weight('kernel', ...)``).
+        """
+        from .. import constraints, initializers, regularizers
+        shape = _shape_tuple(shape)
+        if any(d is None or d < 0 for d in shape):
+            raise ValueError("`%s` (%s): weight `%s` needs a fully defined shape. Received shape=%r"
+                             % (self.name, self.__class__.__name__, name, shape))
+        init = initializers.get(initializer if initializer is not None else "glorot_uniform")
+        dtype = torch.float32 if dtype is None else getattr(torch, str(dtype))
+        value = init(shape, dtype=str(dtype).replace("torch.", ""))
+        if not isinstance(value, torch.Tensor):
+            value = torch.as_tensor(np.asarray(value), dtype=dtype)
+        value = value.to(device=self._target_device(), dtype=dtype)
+        attr = re.sub(r"\W", "_", name)
+        taken = {a for a, _, _ in self._weight_specs}
+        base, i = attr, 1
+        while attr in taken:
+            attr = "%s_%d" % (base, i)
+            i += 1
+        if trainable:
+            tensor = nn.Parameter(value, requires_grad=True)
+            self.register_parameter(attr, tensor)
+        else:
+            tensor = value
+            self.register_buffer(attr, tensor)
+        self._weight_specs.append((attr, name, bool(trainable)))
+        reg = regularizers.get(regularizer)
+        if reg is not None:
+            self._regularized.append((attr, reg))
+        cons = constraints.get(constraint)
+        if cons is not None:
+            self._constraints[attr] = cons
+        return tensor
+
+    def _target_device(self):
+        for p in self.parameters():
+            return p.device
+        for b in self.buffers():
+            return b.device
+        return K.get_device()
+
+    def _weight_tensor(self, attr):
+        return getattr(self, attr)
+
+    def _iter_weights(self, trainable):
+        if trainable and not self._trainable:
+            return []
+        out = []
+        for attr, _, t in self._weight_specs:
+            if (t and self._trainable) == trainable:
+                out.append(self._weight_tensor(attr))
+        for sub in self._sublayers():
+            out.extend(sub._iter_weights(trainable) if self._trainable or not trainable
+                       else sub._iter_weights(True) + sub._iter_weights(False))
+        return out
+
+    def _sublayers(self):
+        """Layers nested inside this one (wrappers, models); their weights follow this layer's."""
+        return []
+
+    @property
+    def trainable_weights(self):
+        return self._iter_weights(True)
+
+    @property
+    def non_trainable_weights(self):
+        if not self._trainable:
+            out = [self._weight_tensor(a) for a, _, _ in self._weight_specs]
+            for sub in self._sublayers():
+                out.extend(sub.weights)
+            return out
+        return self._iter_weights(False)
+
+    @property
+    def weights(self):
+        """All weights, Keras order: trainable first, then non-trainable."""
+        return self.trainable_weights + self.non_trainable_weights
+
+    def _ordered_specs(self):
+        """``(layer, attr, keras_name)`` in :attr:`weights` order."""
+        own_t = [(self, a, n) for a, n, t in self._weight_specs if t and self._trainable]
+        own_n = [(self, a, n) for a, n, t in self._weight_specs if not (t and self._trainable)]
+        if not self._sublayers():
+            return own_t + own_n
+        sub_t, sub_n = [], []
+        for sub in self._sublayers():
+            specs = sub._ordered_specs()
+            if self._trainable:
+                ntr = len(sub.trainable_weights)
+                sub_t.extend(specs[:ntr])
+                sub_n.extend(specs[ntr:])
+            else:
+                sub_n.extend(specs)
+        return own_t + sub_t + own_n + sub_n
+
+    def weight_names(self):
+        """Keras/TF weight names (``dense_1/kernel:0``) in :attr:`weights` order."""
+        return ["%s/%s:0" % (layer.name, n) for layer, _, n in self._ordered_specs()]
+
+    # Layout hooks: a layer storing a weight in another layout overrides these two.
+    def _to_keras_layout(self, attr, tensor):
+        return tensor
+
+    def _from_keras_layout(self, attr, array):
+        return array
+
+    def get_weights(self):
+        """Weights as numpy arrays in Keras layout and order."""
+        out = []
+        for layer, attr, _ in self._ordered_specs():
+            t = layer._to_keras_layout(attr, layer._weight_tensor(attr).detach())
+            out.append(t.cpu().numpy().copy())
+        return out
+
+    def set_weights(self, weights):
+        """Set weights from numpy arrays in Keras layout and order (as :meth:`get_weights`)."""
+        specs = self._ordered_specs()
+        weights = list(weights)
+        if len(weights) != len(specs):
+            raise ValueError(
+                'You called `set_weights(weights)` on layer "%s" with a weight list of length %d, but '
+                "the layer was expecting %d weights (%s). Provided weights: %s..."
+                % (self.name, len(weights), len(specs), ", ".join(n for _, _, n in specs),
+                   str(weights)[:50]))
+        staged = []
+        for (layer, attr, kname), value in zip(specs, weights):
+            current = layer._weight_tensor(attr)
+            arr = np.asarray(value)
+            arr = layer._from_keras_layout(attr, arr)
+            expected = tuple(layer._to_keras_layout(attr, current.detach()).shape)
+            got = tuple(np.asarray(value).shape)
+            if expected != got:
+                raise ValueError("Layer weight shape %s not compatible with provided weight shape %s "
+                                 "(layer %r, weight %r)." % (expected, got, layer.name, kname))
+            staged.append((current, arr))
+        with torch.no_grad():
+            for current, arr in staged:
+                current.copy_(torch.as_tensor(np.ascontiguousarray(arr), dtype=current.dtype)
+                              .reshape(current.shape))
+
+    def count_params(self):
+        """Number of scalars in this layer's weights."""
+        if not self.built:
+            raise ValueError("You tried to call `count_params` on %s, but the layer isn't built. "
+                             "You can build it manually via: `%s.build(batch_input_shape)`."
+                             % (self.name, self.name))
+        return int(sum(int(np.prod(tuple(w.shape))) for w in self.weights))
+
+    # ------------------------------------------------------------------ losses / constraints
+    @property
+    def losses(self):
+        """Regularization penalties of this layer's weights (tensors), computed now."""
+        out = []
+        for attr, reg in self._regularized:
+            out.append(reg(self._weight_tensor(attr)))
+        for sub in self._sublayers():
+            out.extend(sub.losses)
+        return out
+
+    def _apply_constraints(self):
+        if self._constraints:
+            with torch.no_grad():
+                for attr, cons in self._constraints.items():
+                    w = self._weight_tensor(attr)
+                    w.copy_(cons(w))
+        for sub in self._sublayers():
+            sub._apply_constraints()
+
+    # ------------------------------------------------------------------ build / call
+    def build(self, input_shape):
+        """Create the layer's weights for ``input_shape`` (Keras shape, batch axis included)."""
+        self.built = True
+
+    def call(self, inputs, **kwargs):
+        """The layer's computation. Default: identity."""
+        return inputs
+
+    def compute_output_shape(self, input_shape):
+        """Output shape for ``input_shape`` (Keras shape). Default: unchanged."""
+        return input_shape
+
+    def compute_mask(self, inputs, mask=None):
+        if not self.supports_masking:
+            return None
+        return mask
+
+    def _build_for(self, input_shape):
+        """Build with a Keras shape if needed, then set initial weights if any were given."""
+        if not self.built:
+            self._check_input_spec_shape(input_shape)
+            self.build(input_shape)
+            self.built = True
+            if self._initial_weights is not None:
+                self.set_weights(self._initial_weights)
+                self._initial_weights = None
+
+    def _check_input_spec_shape(self, input_shape):
+        spec = self.input_spec
+        if spec is None or isinstance(spec, list):
+            return
+        spec.check_shape(self, input_shape)
+
+    def forward(self, inputs, training=None, mask=None):
+        if not self.built:
+            self._build_for((None,) + tuple(inputs.shape[1:]))
+        wants_training, wants_mask = _call_accepts(type(self))
+        kwargs = {}
+        if wants_training:
+            kwargs["training"] = training
+        if wants_mask and mask is not None:
+            kwargs["mask"] = mask
+        return self.call(inputs, **kwargs)
+
+    # ------------------------------------------------------------------ shapes
+    @property
+    def input_shape(self):
+        if self._keras_input_shape is None:
+            if hasattr(self, "batch_input_shape"):
+                return self.batch_input_shape
+            raise AttributeError("The layer %r has never been called and thus has no defined input "
+                                 "shape." % (self.name,))
+        return self._keras_input_shape
+
+    @property
+    def output_shape(self):
+        if self._keras_output_shape is None:
+            raise AttributeError("The layer %r has never been called and thus has no defined output "
+                                 "shape." % (self.name,))
+        return self._keras_output_shape
+
+    # ------------------------------------------------------------------ config
+    def get_config(self):
+        """Keras 2.2.4 base config: name, trainable, batch_input_shape (if set), dtype."""
+        config = {"name": self.name, "trainable": self.trainable}
+        if hasattr(self, "batch_input_shape"):
+            config["batch_input_shape"] = list(self.batch_input_shape)
+        config["dtype"] = self.dtype
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        """Create a layer from its config (the inverse of :meth:`get_config`)."""
+        return cls(**config)
+
+    def extra_repr(self):
+        cfg = self.get_config()
+        cfg.pop("name", None)
+        parts = []
+        for k, v in cfg.items():
+            if isinstance(v, dict) and "class_name" in v:
+                v = v["class_name"]
+            parts.append("%s=%r" % (k, v))
+        return "name=%r, %s" % (self.name, ", ".join(parts))
+
+    def __repr__(self):
+        return "%s(%s)" % (self.__class__.__name__, self.extra_repr())
+
+    def __hash__(self):
+        return id(self)
+
+    def __eq__(self, other):
+        return self is other

@@ -1,0 +1,735 @@
+"""Model: compile / fit / evaluate / predict with Keras 2.2.4 semantics on torch autograd.
+
+Speed rules (DESIGN.md "Training loop"): arrays become tensors once per call, on the model's device;
+batches are index slices; loss and metrics stay on the device as 0-dim tensors (callbacks convert them
+only when they print); optimizers use foreach kernels.
+"""
+import json
+import warnings
+
+import numpy as np
+import torch
+
+from .. import backend as K
+from .. import losses as losses_module
+from .. import metrics as metrics_module
+from .. import optimizers as optimizers_module
+from .. import callbacks as cbks
+from ..legacy import keras1
+from . import _data
+from .base_layer import Layer
+
+
+def _to_list(x):
+    if x is None:
+        return []
+    if isinstance(x, (list, tuple)):
+        return list(x)
+    return [x]
+
+
+def _per_output(value, output_names, what, default=None):
+    """Keras's rule: a single value applies to every output; list or dict give one per output."""
+    if isinstance(value, dict):
+        unknown = [k for k in value if k not in output_names]
+        if unknown:
+            raise ValueError("Unknown entry in %s dictionary: %r. Only expected the following keys: %s"
+                             % (what, unknown[0], output_names))
+        return [value.get(n, default) for n in output_names]
+    if isinstance(value, (list, tuple)) and what != "metrics":
+        if len(value) != len(output_names):
+            raise ValueError("When passing a list as %s, it should have one entry per model output. "
+                             "The model has %d outputs, but you passed %s=%r"
+                             % (what, len(output_names), what, value))
+        return list(value)
+    return [value] * len(output_names)
+
+
+class _Compiled(object):
+    """Everything compile() decided, resolved once."""
+    __slots__ = ("optimizer", "loss_fns", "loss_weights", "metric_fns", "metrics_names",
+                 "sample_weight_modes", "train_params", "regularized", "constrained", "loss_config",
+                 "metrics_config", "loss_weights_config", "sample_weight_mode_config",
+                 "weighted_metric_fns")
+
+
+class Model(Layer):
+    """A trainable stack of layers: the Keras Model API (compile, fit, evaluate, predict, save).
+
+    Subclasses provide ``_forward(inputs, training)`` and input/output names and shapes. This issue's
+    container is :class:`~torkeras.engine.sequential.Sequential`.
+
+    Example:
+        >>> model.compile(loss='categorical_crossentropy', optimizer='adam', metrics=['accuracy'])
+        >>> model.fit(x, y, batch_size=100, epochs=20)
+    """
+
+    def __init__(self, *args, **kwargs):
+        if type(self) is Model:
+            if args or any(k in kwargs for k in ("inputs", "outputs", "input", "output")):
+                raise NotImplementedError(
+                    "The functional API (Model(inputs, outputs)) is not available in this torkeras "
+                    "version yet; use Sequential.")
+        name = kwargs.pop("name", None)
+        super(Model, self).__init__(name=name, **kwargs)
+        self._compiled = None
+        self.stop_training = False
+        self.history = None
+        self.built = False
+
+    # ----------------------------------------------------------------- to be provided by subclasses
+    def _forward(self, inputs, training):
+        raise NotImplementedError
+
+    @property
+    def input_names(self):
+        raise NotImplementedError
+
+    @property
+    def output_names(self):
+        raise NotImplementedError
+
+    def _feed_input_shapes(self):
+        raise NotImplementedError
+
+    def _output_shapes(self):
+        raise NotImplementedError
+
+    def _all_layers(self):
+        return list(self.layers)
+
+    def _sublayers(self):
+        return list(self.layers)
+
+    # ----------------------------------------------------------------- weights
+    def get_weights(self):
+        """All weights, layer by layer (Keras's Network.get_weights order), as numpy arrays."""
+        out = []
+        for layer in self.layers:
+            out.extend(layer.get_weights())
+        return out
+
+    def set_weights(self, weights):
+        """Set weights from a list in :meth:`get_weights` order."""
+        weights = list(weights)
+        expected = sum(len(layer.weights) for layer in self.layers)
+        if len(weights) != expected:
+            raise ValueError("Model %r: set_weights expected a list of %d arrays, one per weight, but "
+                             "received %d." % (self.name, expected, len(weights)))
+        for layer in self.layers:
+            n = len(layer.weights)
+            if n:
+                layer.set_weights(weights[:n])
+                weights = weights[n:]
+
+    def _model_device(self):
+        for p in self.parameters():
+            return p.device
+        for b in self.buffers():
+            return b.device
+        return K.get_device()
+
+    # ----------------------------------------------------------------- compile
+    def compile(self, optimizer, loss=None, metrics=None, loss_weights=None, sample_weight_mode=None,
+                weighted_metrics=None, target_tensors=None, **kwargs):
+        """Configure the model for training.
+
+        Args:
+            optimizer: name (``'adam'``) or optimizer instance.
+            loss: name or function, or a list/dict with one per output.
+            metrics: list of metric names/functions (``'accuracy'``/``'acc'`` resolved as Keras does).
+            loss_weights: list or dict of floats weighting each output's loss.
+            sample_weight_mode: None (per sample) or ``'temporal'`` (per timestep).
+            weighted_metrics: metrics weighted by sample_weight / class_weight.
+        """
+        if kwargs:
+            raise TypeError("compile() got unexpected keyword arguments: %s. Accepted: optimizer, "
+                            "loss, metrics, loss_weights, sample_weight_mode, weighted_metrics."
+                            % (", ".join(sorted(kwargs)),))
+        if target_tensors is not None:
+            raise ValueError("compile(target_tensors=...) is not supported by torkeras: there are no "
+                             "placeholders to replace. Pass targets to fit() instead.")
+        if loss is None:
+            raise ValueError("compile(): `loss` is required (e.g. loss='categorical_crossentropy').")
+        self._ensure_built_for_compile()
+        out_names = self.output_names
+        c = _Compiled()
+        c.optimizer = optimizers_module.get(optimizer)
+        c.loss_config = loss
+        c.metrics_config = metrics
+        c.loss_weights_config = loss_weights
+        c.sample_weight_mode_config = sample_weight_mode
+        loss_list = _per_output(loss, out_names, "loss")
+        c.loss_fns = []
+        for name, l in zip(out_names, loss_list):
+            if l is None:
+                raise ValueError("Output %r is missing from the loss dictionary. Pass a loss for every "
+                                 "output." % (name,))
+            c.loss_fns.append(losses_module.get(l))
+        lw = _per_output(1.0 if loss_weights is None else loss_weights, out_names, "loss_weights", 1.0)
+        c.loss_weights = [float(w) for w in lw]
+        modes = _per_output(sample_weight_mode, out_names, "sample_weight_mode")
+        for m in modes:
+            if m not in (None, "temporal"):
+                raise ValueError("sample_weight_mode must be None or 'temporal'. Received %r" % (m,))
+        c.sample_weight_modes = modes
+        nested = metrics if isinstance(metrics, dict) else None
+        c.metric_fns = []
+        c.weighted_metric_fns = []
+        names = ["loss"]
+        if len(out_names) > 1:
+            names.extend("%s_loss" % n for n in out_names)
+        shapes = self._output_shapes()
+        for i, out_name in enumerate(out_names):
+            mlist = _to_list(nested.get(out_name) if nested is not None else metrics)
+            wlist = _to_list(weighted_metrics.get(out_name) if isinstance(weighted_metrics, dict)
+                             else weighted_metrics)
+            per = []
+            for weighted, group in ((False, mlist), (True, wlist)):
+                for m in group:
+                    mname, fn = self._resolve_metric(m, c.loss_fns[i], shapes[i])
+                    if weighted:
+                        mname = "weighted_" + mname
+                    full = mname if len(out_names) == 1 else "%s_%s" % (out_name, mname)
+                    base, k = full, 1
+                    while full in names:
+                        full = "%s_%d" % (base, k)
+                        k += 1
+                    names.append(full)
+                    per.append((full, fn, weighted))
+            c.metric_fns.append(per)
+        c.metrics_names = names
+        self._compiled = c
+        self._refresh_trainable()
+
+    def _refresh_trainable(self):
+        """Collect trainable parameters, regularizers and constraints (called by compile)."""
+        c = self._compiled
+        train = []
+        seen = set()
+        for w in self.trainable_weights:
+            if id(w) not in seen:
+                seen.add(id(w))
+                train.append(w)
+        for p in self.parameters():
+            p.requires_grad_(id(p) in seen)
+        c.train_params = train
+        regs, cons = [], []
+        for layer in self._flat_layers():
+            if layer._regularized:
+                regs.append(layer)
+            if layer._constraints:
+                cons.append(layer)
+        c.regularized = regs
+        c.constrained = cons
+
+    def _flat_layers(self):
+        out = []
+        stack = list(self.layers)
+        while stack:
+            layer = stack.pop(0)
+            out.append(layer)
+            stack[0:0] = list(layer._sublayers())
+        return out
+
+    def _ensure_built_for_compile(self):
+        pass
+
+    @staticmethod
+    def _resolve_metric(m, loss_fn, output_shape):
+        if m in ("accuracy", "acc", "ce", "crossentropy"):
+            is_acc = m in ("accuracy", "acc")
+            last = output_shape[-1] if output_shape else None
+            if last == 1 or loss_fn is losses_module.binary_crossentropy:
+                fn = metrics_module.binary_accuracy if is_acc else metrics_module.binary_crossentropy
+            elif loss_fn is losses_module.sparse_categorical_crossentropy:
+                fn = (metrics_module.sparse_categorical_accuracy if is_acc
+                      else metrics_module.sparse_categorical_crossentropy)
+            else:
+                fn = (metrics_module.categorical_accuracy if is_acc
+                      else metrics_module.categorical_crossentropy)
+            return ("acc" if is_acc else "ce"), fn
+        fn = metrics_module.get(m)
+        return getattr(fn, "__name__", fn.__class__.__name__), fn
+
+    @property
+    def optimizer(self):
+        return None if self._compiled is None else self._compiled.optimizer
+
+    @optimizer.setter
+    def optimizer(self, value):
+        if self._compiled is None:
+            raise AttributeError("Compile the model before setting its optimizer.")
+        self._compiled.optimizer = optimizers_module.get(value)
+
+    @property
+    def metrics_names(self):
+        if self._compiled is None:
+            return []
+        return list(self._compiled.metrics_names)
+
+    @property
+    def loss(self):
+        return None if self._compiled is None else self._compiled.loss_config
+
+    @property
+    def loss_functions(self):
+        return [] if self._compiled is None else list(self._compiled.loss_fns)
+
+    @property
+    def loss_weights(self):
+        return None if self._compiled is None else self._compiled.loss_weights_config
+
+    @property
+    def metrics(self):
+        return [] if self._compiled is None else self._compiled.metrics_config
+
+    @property
+    def sample_weight_mode(self):
+        return None if self._compiled is None else self._compiled.sample_weight_mode_config
+
+    def _check_compiled(self, what):
+        if self._compiled is None:
+            raise RuntimeError("You must compile your model before %s. Use `model.compile(optimizer, "
+                               "loss)`." % (what,))
+
+    # ----------------------------------------------------------------- one step
+    def _loss_terms(self, outs, ys, sws, extra_losses):
+        c = self._compiled
+        total = None
+        per_output = []
+        for i, (out, y, fn) in enumerate(zip(outs, ys, c.loss_fns)):
+            score = fn(y, out)
+            sw = sws[i] if sws else None
+            if sw is not None:
+                while score.dim() > sw.dim():
+                    score = score.mean(dim=-1)
+                score = score * sw
+                nonzero = (sw != 0).to(score.dtype).mean()
+                value = score.mean() / nonzero
+            else:
+                value = score.mean()
+            per_output.append(value)
+            term = value if c.loss_weights[i] == 1.0 else value * c.loss_weights[i]
+            total = term if total is None else total + term
+        for layer in c.regularized:
+            for reg in layer.losses:
+                total = total + reg
+        if extra_losses:
+            for e in extra_losses:
+                total = total + e
+        return total, per_output
+
+    def _metric_values(self, outs, ys, sws):
+        vals = []
+        for i, per in enumerate(self._compiled.metric_fns):
+            for _, fn, weighted in per:
+                v = fn(ys[i], outs[i])
+                if weighted and sws and sws[i] is not None:
+                    sw = sws[i]
+                    while v.dim() > sw.dim():
+                        v = v.mean(dim=-1)
+                    vals.append((v * sw).mean() / (sw != 0).to(v.dtype).mean())
+                else:
+                    vals.append(v.to(torch.float32).mean())
+        return vals
+
+    def _train_step(self, xs, ys, sws):
+        c = self._compiled
+        params = c.train_params
+        for p in params:
+            p.grad = None
+        outs, extra = self._forward(xs, True)
+        total, per_output = self._loss_terms(outs, ys, sws, extra)
+        total.backward()
+        c.optimizer.step(params)
+        for layer in c.constrained:
+            layer._apply_constraints()
+        with torch.no_grad():
+            results = [total.detach()]
+            if len(outs) > 1:
+                results.extend(v.detach() for v in per_output)
+            if self._has_metrics:
+                detached = [o.detach() for o in outs]
+                results.extend(self._metric_values(detached, ys, sws))
+        return results
+
+    def _test_step(self, xs, ys, sws):
+        outs, _ = self._forward(xs, False)
+        total, per_output = self._loss_terms(outs, ys, sws, None)
+        results = [total]
+        if len(outs) > 1:
+            results.extend(per_output)
+        if self._has_metrics:
+            results.extend(self._metric_values(outs, ys, sws))
+        return results
+
+    @property
+    def _has_metrics(self):
+        return any(self._compiled.metric_fns)
+
+    # ----------------------------------------------------------------- data
+    def _prepare(self, x, y, sample_weight=None, class_weight=None, check_batch_axis=True):
+        self._build_from_data(x)
+        xs = _data.standardize(x, self.input_names, self._feed_input_shapes(), "input",
+                               check_batch_axis)
+        ys = None
+        sws = None
+        if y is not None:
+            shapes = []
+            for shape, fn in zip(self._output_shapes(), self._compiled.loss_fns):
+                if fn is losses_module.sparse_categorical_crossentropy:
+                    shape = tuple(shape[:-1]) + (1,)
+                shapes.append(shape)
+            ys = _data.standardize(y, self.output_names, shapes, "target", check_batch_axis)
+            sws = _data.standardize_sample_weights(sample_weight, class_weight, ys, self.output_names,
+                                                   self._compiled.sample_weight_modes)
+            _data.check_lengths(xs, ys, sws)
+        elif len({len(a) for a in xs}) > 1:
+            _data.check_lengths(xs, [])
+        return xs, ys, sws
+
+    def _build_from_data(self, x):
+        pass
+
+    def _tensors(self, xs, ys, sws, device):
+        tx = [_data.to_tensor(a, device) for a in xs]
+        ty = None if ys is None else [_data.target_tensor(a, device) for a in ys]
+        tw = None
+        if sws is not None and any(w is not None for w in sws):
+            tw = [None if w is None else torch.from_numpy(w).to(device) for w in sws]
+        return tx, ty, tw
+
+    # ----------------------------------------------------------------- fit
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose=1, callbacks=None,
+            validation_split=0., validation_data=None, shuffle=True, class_weight=None,
+            sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
+            **kwargs):
+        """Train for a number of epochs (Keras 2.2.4 semantics; Keras-1 ``nb_epoch`` accepted).
+
+        Returns:
+            A :class:`~torkeras.callbacks.History`; ``history.history`` has ``loss``, ``acc``,
+            ``val_loss``, ``val_acc`` (``accuracy``/``val_accuracy`` answer the same lists).
+        """
+        if kwargs:
+            _, kwargs = keras1.convert("fit", (), kwargs)
+            if "epochs" in kwargs:
+                epochs = kwargs.pop("epochs")
+            if kwargs:
+                raise TypeError("Unrecognized keyword arguments: %s" % (kwargs,))
+        self._check_compiled("training the model")
+        if steps_per_epoch is not None or validation_steps is not None:
+            raise ValueError("fit(): steps_per_epoch/validation_steps apply to tensor inputs, which "
+                             "torkeras does not take; pass numpy arrays with batch_size, or use "
+                             "fit_generator.")
+        if x is None or y is None:
+            raise ValueError("fit(): both `x` and `y` are required (numpy arrays).")
+        if batch_size is None:
+            batch_size = 32
+        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size <= 0:
+            raise ValueError("fit(): `batch_size` must be a positive integer. Received: batch_size=%r"
+                             % (batch_size,))
+        if not isinstance(epochs, (int, np.integer)) or isinstance(epochs, bool) or epochs < 0:
+            raise ValueError("fit(): `epochs` must be a non-negative integer. Received: epochs=%r"
+                             % (epochs,))
+        if verbose not in (0, 1, 2):
+            raise ValueError("fit(): `verbose` must be 0, 1 or 2. Received: verbose=%r" % (verbose,))
+        if shuffle not in (True, False, "batch"):
+            raise ValueError("fit(): `shuffle` must be True, False or 'batch'. Received %r" % (shuffle,))
+        xs, ys, sws = self._prepare(x, y, sample_weight, class_weight)
+        val = None
+        if validation_data is not None:
+            if not isinstance(validation_data, (list, tuple)) or len(validation_data) not in (2, 3):
+                raise ValueError("When passing validation_data, it must contain 2 (x_val, y_val) or 3 "
+                                 "(x_val, y_val, val_sample_weights) items, however it contains %s items"
+                                 % (len(validation_data) if hasattr(validation_data, "__len__") else
+                                    validation_data,))
+            vsw = validation_data[2] if len(validation_data) == 3 else None
+            val = self._prepare(validation_data[0], validation_data[1], vsw, None)
+        elif validation_split and 0. < validation_split < 1.:
+            n = len(xs[0])
+            split_at = int(n * (1. - validation_split))
+            val = ([a[split_at:] for a in xs], [a[split_at:] for a in ys],
+                   [None if w is None else w[split_at:] for w in sws])
+            xs = [a[:split_at] for a in xs]
+            ys = [a[:split_at] for a in ys]
+            sws = [None if w is None else w[:split_at] for w in sws]
+        elif validation_split:
+            raise ValueError("fit(): `validation_split` must be in [0, 1). Received %r"
+                             % (validation_split,))
+        device = self._model_device()
+        tx, ty, tw = self._tensors(xs, ys, sws, device)
+        vt = None
+        if val is not None:
+            vt = self._tensors(val[0], val[1], val[2], device)
+        return self._fit_loop(tx, ty, tw, vt, batch_size, epochs, verbose, callbacks, shuffle,
+                              initial_epoch)
+
+    def _fit_loop(self, tx, ty, tw, vt, batch_size, epochs, verbose, callbacks, shuffle,
+                  initial_epoch):
+        c = self._compiled
+        n = int(tx[0].shape[0]) if tx else 0
+        out_labels = list(c.metrics_names)
+        do_validation = vt is not None and int(vt[0][0].shape[0]) > 0
+        val_labels = ["val_" + m for m in out_labels] if do_validation else []
+        self.history = cbks.History()
+        cb_list = [cbks.BaseLogger(stateful_metrics=None)]
+        if verbose:
+            cb_list.append(cbks.ProgbarLogger(count_mode="samples"))
+        cb_list += _to_list(callbacks) + [self.history]
+        callback_list = cbks.CallbackList(cb_list)
+        callback_list.set_model(self)
+        callback_list.set_params({
+            "batch_size": batch_size, "epochs": epochs, "steps": None, "samples": n,
+            "verbose": verbose, "do_validation": do_validation,
+            "metrics": out_labels + val_labels,
+        })
+        self.stop_training = False
+        for cb in callback_list.callbacks:
+            cb.validation_data = None if vt is None else (
+                [t.cpu().numpy() for t in vt[0]] + [t.cpu().numpy() for t in vt[1]])
+        if do_validation and verbose:
+            print("Train on %d samples, validate on %d samples" % (n, int(vt[0][0].shape[0])))
+        callback_list.on_train_begin()
+        device = tx[0].device if tx else self._model_device()
+        self.train()
+        try:
+            for epoch in range(initial_epoch, epochs):
+                callback_list.on_epoch_begin(epoch)
+                epoch_logs = {}
+                if shuffle == "batch":
+                    index_array = _batch_shuffle(np.arange(n), batch_size)
+                elif shuffle:
+                    index_array = np.arange(n)
+                    np.random.shuffle(index_array)
+                else:
+                    index_array = None
+                idx_t = None if index_array is None else torch.from_numpy(index_array).to(device)
+                batches = _data.batch_slices(n, batch_size)
+                for batch_index, (start, end) in enumerate(batches):
+                    if idx_t is None:
+                        bx = [t[start:end] for t in tx]
+                        by = [t[start:end] for t in ty]
+                        bw = None if tw is None else [None if w is None else w[start:end] for w in tw]
+                    else:
+                        ids = idx_t[start:end]
+                        bx = [t.index_select(0, ids) for t in tx]
+                        by = [t.index_select(0, ids) for t in ty]
+                        bw = None if tw is None else [None if w is None else w.index_select(0, ids)
+                                                      for w in tw]
+                    batch_logs = {"batch": batch_index, "size": end - start}
+                    callback_list.on_batch_begin(batch_index, batch_logs)
+                    outs = self._train_step(bx, by, bw)
+                    for label, o in zip(out_labels, outs):
+                        batch_logs[label] = o
+                    callback_list.on_batch_end(batch_index, batch_logs)
+                    if self.stop_training:
+                        break
+                    if batch_index == len(batches) - 1 and do_validation:
+                        val_outs = self._test_loop(vt[0], vt[1], vt[2], batch_size)
+                        for label, o in zip(out_labels, val_outs):
+                            epoch_logs["val_" + label] = o
+                callback_list.on_epoch_end(epoch, epoch_logs)
+                if self.stop_training:
+                    break
+        finally:
+            self.eval()
+        callback_list.on_train_end()
+        return self.history
+
+    def _test_loop(self, tx, ty, tw, batch_size, verbose=0):
+        n = int(tx[0].shape[0])
+        sums = None
+        progbar = None
+        if verbose == 1:
+            from ..utils.generic_utils import Progbar
+            progbar = Progbar(target=n)
+        was_training = self.training
+        self.eval()
+        try:
+            with torch.no_grad():
+                for start, end in _data.batch_slices(n, batch_size):
+                    bx = [t[start:end] for t in tx]
+                    by = [t[start:end] for t in ty]
+                    bw = None if tw is None else [None if w is None else w[start:end] for w in tw]
+                    outs = self._test_step(bx, by, bw)
+                    size = end - start
+                    if sums is None:
+                        sums = [o.detach().double() * size for o in outs]
+                    else:
+                        for i, o in enumerate(outs):
+                            sums[i] = sums[i] + o.detach().double() * size
+                    if progbar is not None:
+                        progbar.update(end)
+        finally:
+            self.train(was_training)
+        if sums is None:
+            return []
+        values = torch.stack(sums).cpu().numpy() / n
+        return [float(v) for v in values]
+
+    # ----------------------------------------------------------------- evaluate / predict
+    def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None, steps=None):
+        """Loss (and metrics) on the given data: a scalar, or a list ordered as ``metrics_names``."""
+        self._check_compiled("evaluating the model")
+        if steps is not None:
+            raise ValueError("evaluate(): `steps` applies to tensor inputs; pass numpy arrays.")
+        batch_size = 32 if batch_size is None else batch_size
+        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size <= 0:
+            raise ValueError("evaluate(): `batch_size` must be a positive integer. Received: %r"
+                             % (batch_size,))
+        xs, ys, sws = self._prepare(x, y, sample_weight, None)
+        tx, ty, tw = self._tensors(xs, ys, sws, self._model_device())
+        outs = self._test_loop(tx, ty, tw, batch_size, verbose=verbose)
+        if len(outs) == 1:
+            return outs[0]
+        return outs
+
+    def predict(self, x, batch_size=None, verbose=0, steps=None):
+        """Output predictions as numpy arrays (a list for several outputs)."""
+        if steps is not None:
+            raise ValueError("predict(): `steps` applies to tensor inputs; pass numpy arrays.")
+        batch_size = 32 if batch_size is None else batch_size
+        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size <= 0:
+            raise ValueError("predict(): `batch_size` must be a positive integer. Received: %r"
+                             % (batch_size,))
+        self._build_from_data(x)
+        xs = _data.standardize(x, self.input_names, self._feed_input_shapes(), "input", True)
+        if len({len(a) for a in xs}) > 1:
+            _data.check_lengths(xs, [])
+        device = self._model_device()
+        tx = [_data.to_tensor(a, device) for a in xs]
+        return self._predict_loop(tx, batch_size, verbose)
+
+    def _predict_loop(self, tx, batch_size, verbose=0):
+        n = int(tx[0].shape[0])
+        progbar = None
+        if verbose == 1:
+            from ..utils.generic_utils import Progbar
+            progbar = Progbar(target=n)
+        results = None
+        was_training = self.training
+        self.eval()
+        try:
+            with torch.inference_mode():
+                for start, end in _data.batch_slices(n, batch_size):
+                    outs, _ = self._forward([t[start:end] for t in tx], False)
+                    if results is None:
+                        results = []
+                        for o in outs:
+                            shape = (n,) + tuple(o.shape[1:])
+                            if o.device.type == "cpu":
+                                arr = np.empty(shape, dtype=_np_dtype(o.dtype))
+                                results.append((arr, torch.from_numpy(arr)))
+                            else:
+                                results.append((None, torch.empty(shape, dtype=o.dtype, device=o.device)))
+                    for (arr, buf), o in zip(results, outs):
+                        buf[start:end].copy_(o)
+                    if progbar is not None:
+                        progbar.update(end)
+        finally:
+            self.train(was_training)
+        if results is None:
+            return [] if len(self.output_names) > 1 else np.zeros((0,), dtype=np.float32)
+        arrays = [arr if arr is not None else buf.cpu().numpy() for arr, buf in results]
+        return arrays[0] if len(arrays) == 1 else arrays
+
+    def train_on_batch(self, x, y, sample_weight=None, class_weight=None):
+        """One gradient update on a single batch; returns the loss (and metrics)."""
+        self._check_compiled("training the model")
+        xs, ys, sws = self._prepare(x, y, sample_weight, class_weight)
+        tx, ty, tw = self._tensors(xs, ys, sws, self._model_device())
+        self.train()
+        try:
+            outs = self._train_step(tx, ty, tw)
+        finally:
+            self.eval()
+        values = [float(v) for v in torch.stack([o.float() for o in outs]).cpu().numpy()]
+        return values[0] if len(values) == 1 else values
+
+    def test_on_batch(self, x, y, sample_weight=None):
+        """Loss (and metrics) on a single batch, without updating weights."""
+        self._check_compiled("evaluating the model")
+        xs, ys, sws = self._prepare(x, y, sample_weight, None)
+        tx, ty, tw = self._tensors(xs, ys, sws, self._model_device())
+        self.eval()
+        with torch.no_grad():
+            outs = self._test_step(tx, ty, tw)
+        values = [float(v) for v in torch.stack([o.float() for o in outs]).cpu().numpy()]
+        return values[0] if len(values) == 1 else values
+
+    def predict_on_batch(self, x):
+        """Predictions for a single batch of samples."""
+        self._build_from_data(x)
+        xs = _data.standardize(x, self.input_names, self._feed_input_shapes(), "input", True)
+        tx = [_data.to_tensor(a, self._model_device()) for a in xs]
+        return self._predict_loop(tx, max(1, int(tx[0].shape[0])), 0)
+
+    # ----------------------------------------------------------------- saving / misc
+    def save(self, filepath, overwrite=True, include_optimizer=True):
+        """Save architecture, weights, training config and optimizer state to a Keras ``.h5`` file."""
+        from ..saving import hdf5_format
+        hdf5_format.save_model(self, filepath, overwrite=overwrite, include_optimizer=include_optimizer)
+
+    def save_weights(self, filepath, overwrite=True):
+        """Save the weights in Keras's ``save_weights`` HDF5 layout."""
+        from ..saving import hdf5_format
+        hdf5_format.save_weights(self, filepath, overwrite=overwrite)
+
+    def load_weights(self, filepath, by_name=False, skip_mismatch=False, reshape=False):
+        """Load weights saved by Keras or torkeras (topological order, or ``by_name``)."""
+        from ..saving import hdf5_format
+        hdf5_format.load_weights(self, filepath, by_name=by_name, skip_mismatch=skip_mismatch,
+                                 reshape=reshape)
+
+    def summary(self, line_length=None, positions=None, print_fn=None):
+        """Print Keras's summary table."""
+        from ..utils.layer_utils import print_summary
+        return print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn)
+
+    def _updated_config(self):
+        from .. import __version__
+        return {"class_name": self.__class__.__name__, "config": self.get_config(),
+                "keras_version": "2.2.4", "backend": "tensorflow",
+                "torkeras_version": __version__}
+
+    def to_json(self, **kwargs):
+        """The model's architecture as a JSON string (Keras's ``to_json``)."""
+        from ..saving.hdf5_format import json_default
+        return json.dumps(self._updated_config(), default=json_default, **kwargs)
+
+    def to_yaml(self, **kwargs):
+        raise NotImplementedError("to_yaml: YAML output is not supported by torkeras; use to_json().")
+
+    def reset_states(self):
+        for layer in self.layers:
+            if hasattr(layer, "reset_states") and getattr(layer, "stateful", False):
+                layer.reset_states()
+
+    def get_layer(self, name=None, index=None):
+        """A layer by name or index."""
+        if index is not None:
+            if len(self.layers) <= index:
+                raise ValueError("Was asked to retrieve layer at index %d but model only has %d layers."
+                                 % (index, len(self.layers)))
+            return self.layers[index]
+        if not name:
+            raise ValueError("Provide either a layer name or layer index.")
+        for layer in self.layers:
+            if layer.name == name:
+                return layer
+        raise ValueError("No such layer: %s. Layers: %s" % (name, [l.name for l in self.layers]))
+
+
+def _np_dtype(dtype):
+    return {torch.float32: np.float32, torch.float64: np.float64, torch.float16: np.float16,
+            torch.int64: np.int64, torch.int32: np.int32, torch.bool: np.bool_}.get(dtype, np.float32)
+
+
+def _batch_shuffle(index_array, batch_size):
+    """Keras's shuffle='batch': shuffle whole batches, keep the tail batch at the end."""
+    batch_count = len(index_array) // batch_size
+    last = index_array[batch_count * batch_size:]
+    index_array = index_array[:batch_count * batch_size].reshape((batch_count, batch_size))
+    np.random.shuffle(index_array)
+    return np.append(index_array.flatten(), last)

@@ -1,0 +1,36 @@
+"""Keras layers. ``torkeras.layers.deserialize`` resolves class names through the layer registry."""
+from ..engine.base_layer import Layer  # noqa: F401
+from ..engine.input_spec import InputSpec  # noqa: F401
+from ..engine.input_layer import InputLayer  # noqa: F401
+from ..engine import Input  # noqa: F401
+from .core import (Activation, ActivityRegularization, Dense, Dropout, Flatten,  # noqa: F401
+                   Lambda, Masking, Permute, RepeatVector, Reshape)
+from .. import _registry
+from ..utils.generic_utils import deserialize_keras_object, serialize_keras_object
+
+
+def serialize(layer):
+    """``{'class_name': ..., 'config': ...}`` for a layer."""
+    return serialize_keras_object(layer)
+
+
+def deserialize(config, custom_objects=None):
+    """Instantiate a layer (or model) from ``{'class_name', 'config'}`` through the registry."""
+    return deserialize_keras_object(config, _registry.LAYERS, custom_objects=custom_objects,
+                                    printable_module_name="layer")
+
+
+def get(identifier):
+    if isinstance(identifier, Layer):
+        return identifier
+    if isinstance(identifier, str):
+        return _registry.LAYERS.get(identifier)
+    return deserialize(identifier)
+
+
+def _builtin_objects():
+    from . import core
+    from ..engine.sequential import Sequential
+    from ..engine.training import Model
+    return core._builtin_objects() + [(InputLayer, "InputLayer", ()), (Sequential, "Sequential", ()),
+                                      (Model, "Model", ())]

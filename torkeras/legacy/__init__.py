@@ -1,0 +1,1 @@
+"""Keras-1 compatibility: the translation table lives in :mod:`torkeras.legacy.keras1`."""

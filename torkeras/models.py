@@ -1,0 +1,41 @@
+"""Keras's ``keras.models``: Sequential, Model, load_model, save_model, model_from_json."""
+import json
+
+from .engine.input_layer import InputLayer  # noqa: F401
+from .engine.sequential import Sequential  # noqa: F401
+from .engine.training import Model  # noqa: F401
+from .engine import Input  # noqa: F401
+from .saving.hdf5_format import load_model as _load_model, model_from_config  # noqa: F401
+
+
+def save_model(model, filepath, overwrite=True, include_optimizer=True):
+    """Save ``model`` to a Keras ``.h5`` file (see :meth:`Model.save`)."""
+    model.save(filepath, overwrite=overwrite, include_optimizer=include_optimizer)
+
+
+def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
+    """Load a model from a Keras ``.h5`` file written by Keras 2, tf.keras or torkeras.
+
+    Example:
+        >>> model = load_model('my_model.h5')
+    """
+    return _load_model(filepath, custom_objects=custom_objects, compile=compile, safe_mode=safe_mode)
+
+
+def model_from_json(json_string, custom_objects=None):
+    """Instantiate a model from the JSON string made by ``model.to_json()``."""
+    try:
+        config = json.loads(json_string)
+    except ValueError as e:
+        raise ValueError("model_from_json: the string is not valid JSON (%s)." % (e,))
+    return model_from_config(config, custom_objects=custom_objects)
+
+
+def model_from_yaml(yaml_string, custom_objects=None):
+    """Instantiate a model from YAML (safe loader only; PyYAML must be installed)."""
+    try:
+        import yaml
+    except ImportError:
+        raise ImportError("model_from_yaml requires PyYAML: `pip install pyyaml`.")
+    config = yaml.safe_load(yaml_string)
+    return model_from_config(config, custom_objects=custom_objects)

@@ -1,0 +1,11 @@
+"""Keras utilities (``keras.utils``)."""
+from . import generic_utils, io_utils, np_utils  # noqa: F401
+from .generic_utils import (CustomObjectScope, Progbar, custom_object_scope,  # noqa: F401
+                            deserialize_keras_object, get_custom_objects, serialize_keras_object)
+from .np_utils import normalize, to_categorical  # noqa: F401
+
+
+def print_summary(model, line_length=None, positions=None, print_fn=None):
+    """Print a summary of ``model`` (see :func:`torkeras.utils.layer_utils.print_summary`)."""
+    from .layer_utils import print_summary as _ps
+    return _ps(model, line_length=line_length, positions=positions, print_fn=print_fn)
