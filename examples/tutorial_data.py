@@ -46,9 +46,11 @@ def load_data(max_train=None):
         d = _idx_dir()
         images = _read_idx(os.path.join(d, "t10k-images-idx3-ubyte.gz"))
         labels = _read_idx(os.path.join(d, "t10k-labels-idx1-ubyte.gz"))
-        x_train, y_train = images[:8000], labels[:8000]
-        x_test, y_test = images[8000:], labels[8000:]
-        source = "MNIST test set from %s (8,000 digits to train, 2,000 to test)" % os.path.abspath(d)
+        split = int(len(images) * 0.8)
+        x_train, y_train = images[:split], labels[:split]
+        x_test, y_test = images[split:], labels[split:]
+        source = ("MNIST IDX files from %s (%d digits to train, %d to test)"
+                  % (os.path.abspath(d), split, len(images) - split))
     else:
         try:
             from sklearn.datasets import load_digits

@@ -20,12 +20,18 @@ class InputLayer(Layer):
 
     @keras1.legacy_interface("InputLayer")
     def __init__(self, input_shape=None, batch_size=None, batch_input_shape=None, dtype=None,
-                 input_tensor=None, sparse=False, name=None, **kwargs):
+                 input_tensor=None, sparse=False, name=None, ragged=False, optional=False, **kwargs):
         if input_tensor is not None:
             raise ValueError("InputLayer: `input_tensor` is not supported by torkeras (no symbolic "
                              "tensors); pass input_shape or batch_input_shape instead.")
         if sparse:
             raise ValueError("InputLayer: sparse=True is not supported by torkeras; pass a dense array.")
+        if ragged:
+            raise ValueError("InputLayer: ragged=True (a tf.keras ragged input) is not supported by "
+                             "torkeras; pass dense, padded arrays.")
+        if optional:
+            raise ValueError("InputLayer: optional=True (a Keras 3 optional input) is not supported "
+                             "by torkeras.")
         if batch_input_shape is None:
             if input_shape is None:
                 raise ValueError("InputLayer %r: pass `input_shape` or `batch_input_shape`." % (name,))

@@ -401,7 +401,7 @@ class Model(Layer):
         return tx, ty, tw
 
     # ----------------------------------------------------------------- fit
-    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose=1, callbacks=None,
+    def fit(self, x=None, y=None, batch_size=None, epochs=None, verbose=1, callbacks=None,
             validation_split=0., validation_data=None, shuffle=True, class_weight=None,
             sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
             **kwargs):
@@ -412,11 +412,15 @@ class Model(Layer):
             ``val_loss``, ``val_acc`` (``accuracy``/``val_accuracy`` answer the same lists).
         """
         if kwargs:
-            _, kwargs = keras1.convert("fit", (), kwargs)
-            if "epochs" in kwargs:
-                epochs = kwargs.pop("epochs")
-            if kwargs:
-                raise TypeError("Unrecognized keyword arguments: %s" % (kwargs,))
+            given = dict(kwargs)
+            if epochs is not None:
+                given["epochs"] = epochs
+            _, given = keras1.convert("fit", (), given)
+            epochs = given.pop("epochs", None)
+            if given:
+                raise TypeError("Unrecognized keyword arguments: %s" % (given,))
+        if epochs is None:
+            epochs = 1
         self._check_compiled("training the model")
         if steps_per_epoch is not None or validation_steps is not None:
             raise ValueError("fit(): steps_per_epoch/validation_steps apply to tensor inputs, which "

@@ -20,7 +20,7 @@ import numpy as np
 
 from .. import __version__ as _torkeras_version
 from ..errors import HDF5FormatError, UnknownObjectError
-from . import _safety
+from . import _safety, _tfkeras
 
 #: Keras version string written into files: tf-keras and Keras 2 readers apply no Keras-1 conversions.
 WRITTEN_KERAS_VERSION = "2.2.4"
@@ -88,6 +88,19 @@ def load_attributes(group, name):
         if i == 0:
             return None
     return [_text(v) for v in values]
+
+
+def _set_text_attr(group, name, text):
+    """A scalar string attribute as Keras 2 wrote it with h5py 2: fixed-length bytes (``|S``).
+
+    Values too large for an HDF5 object header are stored as variable-length strings instead
+    (every Keras 2 / tf.keras reader accepts both).
+    """
+    data = text.encode("utf8")
+    if len(data) < HDF5_OBJECT_HEADER_LIMIT - 512:
+        group.attrs[name] = np.bytes_(data)
+    else:
+        group.attrs[name] = data
 
 
 def _root_text(f, name, default=None):
@@ -159,8 +172,8 @@ def _layer_weight_values(layer):
 def save_weights_to_group(group, layers):
     """Write ``layers``' weights in Keras's ``save_weights`` layout into an open h5py group."""
     save_attributes(group, "layer_names", [layer.name for layer in layers])
-    group.attrs["backend"] = WRITTEN_BACKEND.encode("utf8")
-    group.attrs["keras_version"] = WRITTEN_KERAS_VERSION.encode("utf8")
+    _set_text_attr(group, "backend", WRITTEN_BACKEND)
+    _set_text_attr(group, "keras_version", WRITTEN_KERAS_VERSION)
     for layer in layers:
         g = group.create_group(layer.name)
         names = layer.weight_names()
@@ -307,18 +320,19 @@ def save_model(model, filepath, overwrite=True, include_optimizer=True):
     if include_optimizer and model._compiled is not None:
         training_config = json.dumps(_training_config(model), default=json_default)
     with _atomic_h5(filepath) as f:
-        f.attrs["keras_version"] = WRITTEN_KERAS_VERSION.encode("utf8")
-        f.attrs["backend"] = WRITTEN_BACKEND.encode("utf8")
-        f.attrs["torkeras_version"] = _torkeras_version.encode("utf8")
-        f.attrs["model_config"] = model_config.encode("utf8")
+        _set_text_attr(f, "keras_version", WRITTEN_KERAS_VERSION)
+        _set_text_attr(f, "backend", WRITTEN_BACKEND)
+        _set_text_attr(f, "torkeras_version", _torkeras_version)
+        _set_text_attr(f, "model_config", model_config)
         save_weights_to_group(f.create_group("model_weights"), model.layers)
         if training_config is not None:
-            f.attrs["training_config"] = training_config.encode("utf8")
+            _set_text_attr(f, "training_config", training_config)
             opt = model._compiled.optimizer
             values = opt.get_weights() if opt.weights else []
+            names = opt.weight_names() if values else []
+            names, values = _tfkeras.compact_optimizer_weights(opt, names, values)
             if values:
                 g = f.create_group("optimizer_weights")
-                names = opt.weight_names()
                 save_attributes(g, "weight_names", names)
                 for name, val in zip(names, values):
                     val = np.asarray(val)
@@ -393,6 +407,11 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
             opt = model._compiled.optimizer
             try:
                 opt.build(model._compiled.train_params)
+                current = opt.get_weights()
+                if _tfkeras.is_tf_optimizer_layout(names):
+                    values = _tfkeras.reorder_optimizer_weights(opt, names, values, current)
+                else:
+                    values = _tfkeras.expand_optimizer_weights(opt, values, current)
                 opt.set_weights(values)
             except ValueError as e:
                 warnings.warn("Error in loading the saved optimizer state from %r (%s). As a result, "
@@ -402,9 +421,13 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
 
 
 def _compile_from_training_config(model, training_config, custom_objects, filepath):
-    from .. import optimizers
+    from .. import optimizers, _registry
     try:
-        opt_cfg = training_config["optimizer_config"]
+        opt_cfg = dict(training_config["optimizer_config"])
+        class_name = opt_cfg.get("class_name", "")
+        # tf-keras 2.11+ registers its own optimizers as "Custom>Adam".
+        if class_name.startswith("Custom>") and class_name[7:] in _registry.OPTIMIZERS:
+            opt_cfg["class_name"] = class_name[7:]
         optimizer = optimizers.deserialize(opt_cfg, custom_objects=custom_objects)
     except (KeyError, TypeError) as e:
         raise HDF5FormatError("%r: cannot read the optimizer from training_config (%s)." % (filepath, e))
@@ -423,9 +446,17 @@ def _compile_from_training_config(model, training_config, custom_objects, filepa
             return custom_objects[obj]
         return obj
 
+    metrics = convert(training_config.get("metrics"))
+    if isinstance(metrics, list) and metrics and all(isinstance(m, list) for m in metrics):
+        # tf.keras writes one list of metrics per output
+        names = model.output_names
+        if len(metrics) != len(names):
+            raise HDF5FormatError("%r: training_config lists metrics for %d outputs; the model has %d."
+                                  % (filepath, len(metrics), len(names)))
+        metrics = dict(zip(names, metrics))
     model.compile(optimizer=optimizer,
                   loss=convert(training_config.get("loss")),
-                  metrics=convert(training_config.get("metrics")),
+                  metrics=metrics,
                   loss_weights=training_config.get("loss_weights"),
                   sample_weight_mode=training_config.get("sample_weight_mode"),
                   weighted_metrics=convert(training_config.get("weighted_metrics")))

@@ -1,0 +1,142 @@
+"""The Keras-1 translation table: one test per row, plus the table's rules."""
+import warnings
+
+import numpy as np
+import pytest
+
+import torkeras as keras
+from torkeras.errors import LegacyArgumentError
+from torkeras.layers import Dense, Dropout, InputLayer
+from torkeras.legacy import keras1
+from torkeras.models import Sequential
+
+
+@pytest.fixture(autouse=True)
+def fresh_warnings(monkeypatch):
+    monkeypatch.delenv("TORKERAS_STRICT", raising=False)
+    keras1._reset_warnings_for_tests()
+    yield
+    keras1._reset_warnings_for_tests()
+
+
+def _value_for(name, old):
+    reg = keras.regularizers.l2(0.01)
+    cons = keras.constraints.max_norm(2.0)
+    return {
+        ("Dense", "output_dim"): 7, ("Dense", "init"): "zero", ("Dense", "W_regularizer"): reg,
+        ("Dense", "b_regularizer"): reg, ("Dense", "W_constraint"): cons,
+        ("Dense", "b_constraint"): cons, ("Dense", "bias"): False, ("Dropout", "p"): 0.25,
+        ("InputLayer", "input_dtype"): "float32", ("Layer", "input_dtype"): "float32",
+        ("fit", "nb_epoch"): 2, ("fit", "show_accuracy"): True,
+        ("Model", "input"): None, ("Model", "output"): None,
+    }[(name, old)]
+
+
+def _build_with(name, old, value):
+    """Construct/call the object with the Keras-1 kwarg; return the resulting object."""
+    if name == "Dense":
+        kwargs = {old: value}
+        if old != "output_dim":
+            kwargs["output_dim"] = 3
+        return Dense(input_dim=4, **kwargs)
+    if name == "Dropout":
+        return Dropout(**{old: value})
+    if name == "InputLayer":
+        return InputLayer(input_shape=(3,), **{old: value})
+    if name == "Layer":
+        return keras.layers.Activation("relu", **{old: value})
+    if name == "fit":
+        model = Sequential([Dense(2, input_shape=(3,))])
+        model.compile("sgd", "mse")
+        return model.fit(np.zeros((4, 3)), np.zeros((4, 2)), verbose=0, **{old: value})
+    raise AssertionError(name)
+
+
+def _check(name, old, new, obj, value):
+    if name == "Dense":
+        attr = {"units": "units", "kernel_initializer": "kernel_initializer",
+                "kernel_regularizer": "kernel_regularizer", "bias_regularizer": "bias_regularizer",
+                "kernel_constraint": "kernel_constraint", "bias_constraint": "bias_constraint",
+                "use_bias": "use_bias"}[new]
+        got = getattr(obj, attr)
+        if new == "kernel_initializer":
+            assert type(got).__name__ == "Zeros"
+        else:
+            assert got == value or got is value
+        assert new in obj.get_config() and old not in obj.get_config()
+    elif name == "Dropout":
+        assert obj.rate == value
+    elif name in ("InputLayer", "Layer"):
+        assert obj.dtype == value
+    elif name == "fit" and new == "epochs":
+        assert obj.epoch == list(range(value))
+    elif name == "fit" and new is None:
+        assert obj.epoch == [0]
+
+
+ROWS = [r for r in keras1.table_rows() if r[0] != "Model"]
+
+
+@pytest.mark.parametrize("name,old,new", ROWS, ids=["%s-%s" % (r[0], r[1]) for r in ROWS])
+def test_row_translates_and_warns_once(name, old, new):
+    value = _value_for(name, old)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        obj = _build_with(name, old, value)
+        _build_with(name, old, value)
+    legacy = [w for w in caught if "Keras 2 API" in str(w.message) and old in str(w.message)]
+    assert len(legacy) == 1, [str(w.message) for w in caught]
+    if new is not None:
+        assert new in str(legacy[0].message)
+    _check(name, old, new, obj, value)
+
+
+@pytest.mark.parametrize("name,old,new", [r for r in ROWS if r[2] is not None],
+                         ids=["%s-%s" % (r[0], r[1]) for r in ROWS if r[2] is not None])
+def test_row_old_and_new_together_is_type_error(name, old, new):
+    value = _value_for(name, old)
+    if name == "fit":
+        model = Sequential([Dense(2, input_shape=(3,))])
+        model.compile("sgd", "mse")
+        with pytest.raises(TypeError):
+            model.fit(np.zeros((4, 3)), np.zeros((4, 2)), verbose=0, **{old: value, new: value})
+        return
+    with pytest.raises(TypeError, match="both the legacy keyword argument"):
+        keras1.convert(name, (), {old: value, new: value})
+
+
+@pytest.mark.parametrize("name,old,new", ROWS, ids=["%s-%s" % (r[0], r[1]) for r in ROWS])
+def test_row_strict_mode_raises(name, old, new, monkeypatch):
+    monkeypatch.setenv("TORKERAS_STRICT", "1")
+    with pytest.raises(LegacyArgumentError, match="TORKERAS_STRICT"):
+        _build_with(name, old, _value_for(name, old))
+
+
+def test_model_rows_are_in_the_table():
+    assert ("Model", "input", "inputs") in keras1.table_rows()
+    assert ("Model", "output", "outputs") in keras1.table_rows()
+    args, kwargs = keras1.convert("Model", (), {"input": 1, "output": 2})
+    assert kwargs == {"inputs": 1, "outputs": 2}
+
+
+def test_positional_limit():
+    with pytest.raises(TypeError, match="positional"):
+        Dense(3, "relu")
+
+
+def test_keras1_modules_resolve():
+    from torkeras import initializations, objectives
+    from torkeras.utils import np_utils
+    assert objectives.categorical_crossentropy is keras.losses.categorical_crossentropy
+    assert initializations.get("glorot_uniform") is not None
+    y = np_utils.to_categorical([0, 2, 1], 3)
+    np.testing.assert_array_equal(y, np.eye(3)[[0, 2, 1]])
+
+
+def test_keras1_config_from_file_translates():
+    cfg = {"class_name": "Dense", "config": {"name": "dense_9", "output_dim": 5, "init": "glorot_uniform",
+                                            "input_dim": 3, "bias": True, "trainable": True}}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        layer = keras.layers.deserialize(cfg)
+    assert layer.units == 5 and layer.use_bias
