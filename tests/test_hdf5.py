@@ -275,3 +275,34 @@ def test_overwrite_false_asks(tmp_path, monkeypatch):
     m.layers[0].set_weights([w + 1 for w in m.layers[0].get_weights()])
     m.save(path, overwrite=False)
     assert open(path, "rb").read() == before
+
+
+def test_plugin_upgrade_layer_config_hook_reaches_the_reader(tmp_path):
+    from torkeras import plugins
+
+    class Upgrader(object):
+        @plugins.hookimpl
+        def upgrade_layer_config(self, class_name, config, keras_version):
+            if class_name == "OldDense":
+                cfg = dict(config)
+                cfg["units"] = cfg.pop("size")
+                return "Dense", cfg
+            return None
+
+    x, _ = data()
+    m = trained()
+    path = str(tmp_path / "m.h5")
+    m.save(path)
+    with h5py.File(path, "r+") as f:
+        cfg = json.loads(f.attrs["model_config"])
+        layer = cfg["config"]["layers"][0]
+        layer["class_name"] = "OldDense"
+        layer["config"]["size"] = layer["config"].pop("units")
+        f.attrs["model_config"] = np.bytes_(json.dumps(cfg).encode())
+    with pytest.raises(UnknownObjectError, match="OldDense"):
+        load_model(path)
+    name = plugins.register_plugin(Upgrader(), name="test-upgrader")
+    try:
+        np.testing.assert_array_equal(load_model(path).predict(x), m.predict(x))
+    finally:
+        plugins.unregister_plugin(name)

@@ -14,6 +14,7 @@ from .errors import RegistrationError, UnknownObjectError
 _loader = None
 _loading = threading.RLock()
 _loaded = False
+_in_progress = False
 
 
 def set_loader(fn):
@@ -23,19 +24,20 @@ def set_loader(fn):
 
 
 def ensure_loaded():
-    """Run the loader once (thread-safe, re-entrant: the loader itself registers objects)."""
-    global _loaded
+    """Run the loader once. Other threads wait until it has finished; the loading thread itself
+    (whose loader registers objects and may look names up) passes through."""
+    global _loaded, _in_progress
     if _loaded or _loader is None:
         return
     with _loading:
-        if _loaded:
+        if _loaded or _in_progress:
             return
-        _loaded = True
+        _in_progress = True
         try:
             _loader()
-        except BaseException:
-            _loaded = False
-            raise
+            _loaded = True
+        finally:
+            _in_progress = False
 
 
 def reset_loaded():

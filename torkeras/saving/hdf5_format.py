@@ -353,6 +353,36 @@ def _json_attr(f, name, filepath):
         raise HDF5FormatError("%r: the `%s` attribute is not valid JSON (%s)." % (filepath, name, e))
 
 
+def upgrade_layer_configs(config, keras_version):
+    """Let plugins rewrite the configs of their layers (hook ``upgrade_layer_config``).
+
+    Walks every ``{'class_name', 'config'}`` entry of the model's layer lists (Sequential lists,
+    functional ``layers``, nested models) and replaces it with the first plugin answer.
+    """
+    from .. import plugins, _registry
+    _registry.ensure_loaded()
+    hook = plugins.hook()
+
+    def walk(entry):
+        if not isinstance(entry, dict) or "class_name" not in entry:
+            return entry
+        answer = hook.upgrade_layer_config(class_name=entry["class_name"],
+                                           config=entry.get("config"), keras_version=keras_version)
+        if answer is not None:
+            class_name, cfg = answer
+            entry = dict(entry, class_name=class_name, config=cfg)
+        inner = entry.get("config")
+        if isinstance(inner, list):
+            entry = dict(entry, config=[walk(e) for e in inner])
+        elif isinstance(inner, dict) and isinstance(inner.get("layers"), list):
+            entry = dict(entry, config=dict(inner, layers=[walk(e) for e in inner["layers"]]))
+        elif isinstance(inner, dict) and isinstance(inner.get("layer"), dict):
+            entry = dict(entry, config=dict(inner, layer=walk(inner["layer"])))
+        return entry
+
+    return walk(config)
+
+
 def model_from_config(config, custom_objects=None):
     """Instantiate a model from ``{'class_name', 'config'}`` through the layer registry."""
     if isinstance(config, list):
@@ -381,6 +411,7 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
         if not isinstance(config, dict) or "class_name" not in config or "config" not in config:
             raise HDF5FormatError("%r: `model_config` is not a {'class_name', 'config'} dict."
                                   % (filepath,))
+        config = upgrade_layer_configs(config, _root_text(f, "keras_version", "1"))
         try:
             with _safety.safe_mode_scope(safe_mode):
                 model = model_from_config(config, custom_objects=custom_objects)
