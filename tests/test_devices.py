@@ -96,3 +96,34 @@ def test_cuda_matches_cpu_predictions():
     ref = model.predict(x)
     model.to("cuda")
     np.testing.assert_allclose(model.predict(x), ref, rtol=1e-5, atol=1e-6)
+
+
+def _run_with_env(**env_vars):
+    import os
+    import subprocess
+    import sys
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    code = ("import numpy as np, torch, torkeras as keras\n"
+            "m = keras.models.Sequential([keras.layers.Dense(2, input_shape=(3,))])\n"
+            "m.predict(np.zeros((1, 3)))\n"
+            "print(torch.get_num_threads())\n")
+    env = dict(os.environ, PYTHONPATH=root, **env_vars)
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_num_threads_env_var_applies_when_a_model_runs():
+    proc = _run_with_env(TORKERAS_NUM_THREADS="1")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "1"
+
+
+def test_num_threads_env_var_rejects_bad_values():
+    proc = _run_with_env(TORKERAS_NUM_THREADS="many")
+    assert proc.returncode != 0
+    assert "TORKERAS_NUM_THREADS must be a positive integer" in proc.stderr
+
+
+def test_set_num_threads_validates():
+    with pytest.raises(ValueError, match="positive integer"):
+        K.set_num_threads(0)

@@ -14,7 +14,7 @@ from ._ops import __all__ as _ops_all
 from .config import (epsilon, floatx, image_data_format, image_dim_ordering,  # noqa: F401
                      normalize_data_format, set_epsilon, set_floatx, set_image_data_format,
                      set_image_dim_ordering)
-from .device import device, get_device, set_device  # noqa: F401
+from .device import device, get_device, set_device, set_num_threads  # noqa: F401
 
 _UID_PREFIXES = collections.defaultdict(int)
 _LEARNING_PHASE = [None]

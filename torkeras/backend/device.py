@@ -116,3 +116,39 @@ def _reset_for_tests():
     _global["requested"] = None
     _global["resolved"] = None
     _state.stack = []
+
+
+# ---------------------------------------------------------------------------------------------
+# CPU threads. Measured on a shared 2-core machine (benchmarks/README.md): with OpenMP's default
+# spin-waiting and other processes competing for the cores, torch's default of one thread per core
+# made a Dense(10) step 15x and the tutorial MLP step 12x slower than one thread; on an idle machine
+# two threads and one thread were within 10% of each other. torkeras therefore leaves torch's
+# setting alone by default (a library should not change a process-wide setting behind the user's
+# back) and offers the knob here: TORKERAS_NUM_THREADS=N, applied when a model first runs, or
+# set_num_threads(N).
+_threads = {"applied": False}
+
+
+def set_num_threads(n):
+    """Set torch's intra-op CPU thread count (``torch.set_num_threads``), validated."""
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError("set_num_threads: expected a positive integer. Received %r" % (n,))
+    torch.set_num_threads(n)
+    _threads["applied"] = True
+
+
+def apply_thread_settings():
+    """Apply ``TORKERAS_NUM_THREADS`` once per process (called by fit/evaluate/predict)."""
+    if _threads["applied"]:
+        return
+    _threads["applied"] = True
+    raw = os.environ.get("TORKERAS_NUM_THREADS", "").strip()
+    if not raw:
+        return
+    try:
+        n = int(raw)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise ValueError("TORKERAS_NUM_THREADS must be a positive integer. Received %r" % (raw,))
+    torch.set_num_threads(n)

@@ -16,6 +16,7 @@ from .. import metrics as metrics_module
 from .. import optimizers as optimizers_module
 from .. import callbacks as cbks
 from ..legacy import keras1
+from ..backend.device import apply_thread_settings as _apply_thread_settings
 from . import _data
 from .base_layer import Layer
 
@@ -123,6 +124,7 @@ class Model(Layer):
                 weights = weights[n:]
 
     def _model_device(self):
+        _apply_thread_settings()
         for p in self.parameters():
             return p.device
         for b in self.buffers():
