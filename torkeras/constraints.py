@@ -15,7 +15,7 @@ import torch
 
 from . import backend as K
 from ._registry import CONSTRAINTS
-from .utils.generic_utils import deserialize_keras_object, lookup_custom, serialize_keras_object
+from .utils.generic_utils import deserialize_keras_object, get_instance, serialize_keras_object
 
 __all__ = ["Constraint", "MaxNorm", "NonNeg", "UnitNorm", "MinMaxNorm", "max_norm", "non_neg",
            "unit_norm", "min_max_norm", "maxnorm", "nonneg", "unitnorm", "serialize", "deserialize",
@@ -217,22 +217,7 @@ def get(identifier):
         >>> get('nonneg')
         NonNeg()
     """
-    if identifier is None:
-        return None
-    if isinstance(identifier, dict):
-        return deserialize(identifier)
-    if isinstance(identifier, str):
-        custom = lookup_custom(identifier)
-        if custom is not None and not isinstance(custom, type):
-            return custom  # a user's function named in a saved config, e.g. my_constraint(...)
-        return deserialize({"class_name": identifier, "config": {}})
-    if isinstance(identifier, type) and issubclass(identifier, Constraint):
-        return identifier()
-    if callable(identifier):
-        return identifier
-    raise ValueError("Could not interpret constraint identifier: %r. Expected a name such as "
-                     "'max_norm', a {'class_name', 'config'} dict, a callable, or None."
-                     % (identifier,))
+    return get_instance(identifier, deserialize, Constraint, 'constraint', 'max_norm')
 
 
 def _builtin_objects():

@@ -20,7 +20,7 @@ import torch
 from . import backend as K
 from ._registry import INITIALIZERS
 from .backend._ops import _torch_dtype
-from .utils.generic_utils import deserialize_keras_object, lookup_custom, serialize_keras_object
+from .utils.generic_utils import deserialize_keras_object, get_instance, serialize_keras_object
 
 __all__ = ["Initializer", "Zeros", "Ones", "Constant", "RandomNormal", "RandomUniform",
            "TruncatedNormal", "VarianceScaling", "Orthogonal", "Identity", "lecun_uniform",
@@ -550,22 +550,7 @@ def get(identifier):
         >>> type(get('zero')).__name__
         'Zeros'
     """
-    if identifier is None:
-        return None
-    if isinstance(identifier, dict):
-        return deserialize(identifier)
-    if isinstance(identifier, str):
-        custom = lookup_custom(identifier)
-        if custom is not None and not isinstance(custom, type):
-            return custom  # a user's function named in a saved config, e.g. my_init(...)
-        return deserialize({"class_name": identifier, "config": {}})
-    if isinstance(identifier, type) and issubclass(identifier, Initializer):
-        return identifier()
-    if callable(identifier):
-        return identifier
-    raise ValueError("Could not interpret initializer identifier: %r. Expected a name such as "
-                     "'glorot_uniform', a {'class_name', 'config'} dict, or a callable."
-                     % (identifier,))
+    return get_instance(identifier, deserialize, Initializer, 'initializer', 'glorot_uniform')
 
 
 # tf.keras 2.x / Keras 3 write the presets as classes ('GlorotUniform', config {'seed': None}).

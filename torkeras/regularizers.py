@@ -15,7 +15,7 @@ import numpy as np
 import torch
 
 from ._registry import REGULARIZERS
-from .utils.generic_utils import deserialize_keras_object, lookup_custom, serialize_keras_object
+from .utils.generic_utils import deserialize_keras_object, get_instance, serialize_keras_object
 
 __all__ = ["Regularizer", "L1L2", "l1", "l2", "l1_l2", "serialize", "deserialize", "get"]
 
@@ -182,21 +182,7 @@ def get(identifier):
         >>> get('l1_l2').get_config()['l1'] > 0
         True
     """
-    if identifier is None:
-        return None
-    if isinstance(identifier, dict):
-        return deserialize(identifier)
-    if isinstance(identifier, str):
-        custom = lookup_custom(identifier)
-        if custom is not None and not isinstance(custom, type):
-            return custom  # a user's function named in a saved config, e.g. my_reg(...)
-        return deserialize({"class_name": identifier, "config": {}})
-    if isinstance(identifier, type) and issubclass(identifier, Regularizer):
-        return identifier()
-    if callable(identifier):
-        return identifier
-    raise ValueError("Could not interpret regularizer identifier: %r. Expected a name such as "
-                     "'l2', a {'class_name', 'config'} dict, a callable, or None." % (identifier,))
+    return get_instance(identifier, deserialize, Regularizer, 'regularizer', 'l2')
 
 
 def _builtin_objects():

@@ -1,7 +1,6 @@
 """Sequential: a linear stack of layers (Keras 2.2.4 ``keras/engine/sequential.py`` behaviour)."""
 import copy
 
-import torch
 from torch import nn
 
 from .. import backend as K

@@ -5,7 +5,6 @@ batches are index slices; loss and metrics stay on the device as 0-dim tensors (
 only when they print); optimizers use foreach kernels.
 """
 import json
-import warnings
 
 import numpy as np
 import torch

@@ -2,7 +2,6 @@
 import sys
 import threading
 
-from ..errors import UnknownObjectError
 
 _GLOBAL_CUSTOM_OBJECTS = {}
 _scope_local = threading.local()
@@ -110,6 +109,30 @@ def deserialize_keras_object(identifier, registry, custom_objects=None,
             obj = registry.get(identifier, context=context)
         return obj
     raise ValueError("Could not interpret serialized %s: %r" % (printable_module_name, identifier))
+
+
+def get_instance(identifier, deserialize, base_class, kind, example):
+    """Keras's ``get()`` for class-based objects (initializers, regularizers, constraints).
+
+    None -> None; a dict -> ``deserialize(dict)``; a name -> a new instance with default arguments
+    (a name bound to a plain function in custom_objects gives that function); a subclass of
+    ``base_class`` -> an instance; any other callable -> itself.
+    """
+    if identifier is None:
+        return None
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
+    if isinstance(identifier, str):
+        custom = lookup_custom(identifier)
+        if custom is not None and not isinstance(custom, type):
+            return custom  # a user's function named in a saved config
+        return deserialize({"class_name": identifier, "config": {}})
+    if isinstance(identifier, type) and issubclass(identifier, base_class):
+        return identifier()
+    if callable(identifier):
+        return identifier
+    raise ValueError("Could not interpret %s identifier: %r. Expected a name such as %r, a "
+                     "{'class_name', 'config'} dict, a callable, or None." % (kind, identifier, example))
 
 
 def to_list(x):
