@@ -115,7 +115,8 @@ def test_row_strict_mode_raises(name, old, new, monkeypatch):
 def test_model_rows_are_in_the_table():
     assert ("Model", "input", "inputs") in keras1.table_rows()
     assert ("Model", "output", "outputs") in keras1.table_rows()
-    args, kwargs = keras1.convert("Model", (), {"input": 1, "output": 2})
+    with pytest.warns(UserWarning, match="Keras 2 API"):
+        args, kwargs = keras1.convert("Model", (), {"input": 1, "output": 2})
     assert kwargs == {"inputs": 1, "outputs": 2}
 
 
