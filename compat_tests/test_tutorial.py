@@ -109,3 +109,31 @@ def test_first_variant_mse_sgd(digits_dir, tmp_path):
     s1 = re.search(r"^score \[(.*)\]$", out, re.M).group(1)
     s2 = re.search(r"^reloaded score \[(.*)\]$", out, re.M).group(1)
     assert s1 == s2
+
+
+@pytest.fixture
+def tutorial_data(monkeypatch):
+    monkeypatch.syspath_prepend(EXAMPLES)
+    import tutorial_data as module
+    return module
+
+
+def test_data_from_keras_cache_first(tutorial_data, tmp_path, monkeypatch):
+    cache = tmp_path / "datasets"
+    cache.mkdir()
+    rng = np.random.RandomState(0)
+    np.savez(str(cache / "mnist.npz"), x_train=rng.randint(0, 255, (6, 28, 28)),
+             y_train=np.arange(6), x_test=rng.randint(0, 255, (2, 28, 28)), y_test=np.arange(2))
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    (x, y), (xt, yt), source = tutorial_data.load_data()
+    assert source.startswith("MNIST from") and x.shape == (6, 28, 28) and yt.shape == (2,)
+
+
+def test_data_falls_back_to_scikit_learn_digits(tutorial_data, tmp_path, monkeypatch):
+    pytest.importorskip("sklearn", reason="scikit-learn is in the dev extra")
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    monkeypatch.setattr(tutorial_data, "_idx_dir", lambda: None)
+    (x, y), (xt, yt), source = tutorial_data.load_data()
+    assert "scikit-learn" in source
+    assert x.shape == (1500, 28, 28) and xt.shape == (297, 28, 28)
+    assert set(np.unique(y)) == set(range(10)) and x.dtype == np.uint8
