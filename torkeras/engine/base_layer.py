@@ -322,13 +322,25 @@ class Layer(nn.Module):
 
     def _check_input_spec_shape(self, input_shape):
         spec = self.input_spec
-        if spec is None or isinstance(spec, list):
+        if spec is None:
+            return
+        if isinstance(spec, list):
+            shapes = input_shape if isinstance(input_shape, list) else [input_shape]
+            if len(spec) != len(shapes):
+                raise ValueError("Layer %s expects %d inputs, but it received %d input tensors."
+                                 % (self.name, len(spec), len(shapes)))
+            for i, (s, shape) in enumerate(zip(spec, shapes)):
+                if s is not None:
+                    s.check_shape(self, shape, index=i)
             return
         spec.check_shape(self, input_shape)
 
     def forward(self, inputs, training=None, mask=None):
         if not self.built:
-            self._build_for((None,) + tuple(inputs.shape[1:]))
+            if isinstance(inputs, (list, tuple)):
+                self._build_for([(None,) + tuple(t.shape[1:]) for t in inputs])
+            else:
+                self._build_for((None,) + tuple(inputs.shape[1:]))
         wants_training, wants_mask = _call_accepts(type(self))
         kwargs = {}
         if wants_training:

@@ -30,19 +30,19 @@ class InputSpec(object):
         return ("InputSpec(dtype=%r, shape=%r, ndim=%r, max_ndim=%r, min_ndim=%r, axes=%r)"
                 % (self.dtype, self.shape, self.ndim, self.max_ndim, self.min_ndim, self.axes))
 
-    def check_shape(self, layer, shape):
+    def check_shape(self, layer, shape, index=0):
         """Raise ValueError (Keras's wording, with the layer name) if ``shape`` does not fit."""
         name = layer.name
         n = len(shape)
         if self.ndim is not None and n != self.ndim:
-            raise ValueError("Input 0 is incompatible with layer %s: expected ndim=%d, found ndim=%d "
-                             "(input shape %s)" % (name, self.ndim, n, tuple(shape)))
+            raise ValueError("Input %d is incompatible with layer %s: expected ndim=%d, found ndim=%d "
+                             "(input shape %s)" % (index, name, self.ndim, n, tuple(shape)))
         if self.max_ndim is not None and n > self.max_ndim:
-            raise ValueError("Input 0 is incompatible with layer %s: expected max_ndim=%d, found "
-                             "ndim=%d (input shape %s)" % (name, self.max_ndim, n, tuple(shape)))
+            raise ValueError("Input %d is incompatible with layer %s: expected max_ndim=%d, found "
+                             "ndim=%d (input shape %s)" % (index, name, self.max_ndim, n, tuple(shape)))
         if self.min_ndim is not None and n < self.min_ndim:
-            raise ValueError("Input 0 is incompatible with layer %s: expected min_ndim=%d, found "
-                             "ndim=%d (input shape %s)" % (name, self.min_ndim, n, tuple(shape)))
+            raise ValueError("Input %d is incompatible with layer %s: expected min_ndim=%d, found "
+                             "ndim=%d (input shape %s)" % (index, name, self.min_ndim, n, tuple(shape)))
         for axis, value in self.axes.items():
             if value is None:
                 continue
@@ -51,6 +51,6 @@ class InputSpec(object):
             except IndexError:
                 continue
             if got is not None and got != value:
-                raise ValueError("Input 0 is incompatible with layer %s: expected axis %d of input "
+                raise ValueError("Input %d is incompatible with layer %s: expected axis %d of input "
                                  "shape to have value %d but got shape %s"
-                                 % (name, axis, value, tuple(shape)))
+                                 % (index, name, axis, value, tuple(shape)))

@@ -28,9 +28,17 @@ def get(identifier):
     return deserialize(identifier)
 
 
+_FAMILIES = ("core", "convolutional", "pooling", "local", "normalization", "embeddings", "noise",
+             "advanced_activations", "merge", "recurrent", "cudnn_recurrent",
+             "convolutional_recurrent", "wrappers")
+
+
 def _builtin_objects():
-    from . import core
+    import importlib
     from ..engine.sequential import Sequential
     from ..engine.training import Model
-    return core._builtin_objects() + [(InputLayer, "InputLayer", ()), (Sequential, "Sequential", ()),
+    objects = []
+    for family in _FAMILIES:
+        objects.extend(importlib.import_module("torkeras.layers." + family)._builtin_objects())
+    return objects + [(InputLayer, "InputLayer", ()), (Sequential, "Sequential", ()),
                                       (Model, "Model", ())]
