@@ -34,6 +34,8 @@ def _shape_tuple(shape):
 
 
 _CALL_ARGS_CACHE = {}
+#: (is_symbolic, call_symbolic), installed by engine/network.py (it imports this module).
+_SYMBOLIC = None
 
 
 def _call_accepts(cls):
@@ -334,6 +336,16 @@ class Layer(nn.Module):
                     s.check_shape(self, shape, index=i)
             return
         spec.check_shape(self, input_shape)
+
+    def __call__(self, inputs, *args, **kwargs):
+        """Call on torch tensors (eager, through ``nn.Module``) or on symbolic Keras tensors (records
+        the call in the functional graph and returns symbolic outputs)."""
+        if _SYMBOLIC is not None and _SYMBOLIC[0](inputs):
+            if args:
+                raise TypeError("Layer %s: pass extra arguments by keyword when calling on Keras "
+                                "tensors." % (self.name,))
+            return _SYMBOLIC[1](self, inputs, kwargs)
+        return nn.Module.__call__(self, inputs, *args, **kwargs)
 
     def forward(self, inputs, training=None, mask=None):
         if not self.built:

@@ -17,7 +17,7 @@ from .. import callbacks as cbks
 from ..legacy import keras1
 from ..backend.device import apply_thread_settings as _apply_thread_settings
 from . import _data
-from .base_layer import Layer
+from .network import Network
 
 
 def _to_list(x):
@@ -53,7 +53,7 @@ class _Compiled(object):
                  "weighted_metric_fns")
 
 
-class Model(Layer):
+class Model(Network):
     """A trainable stack of layers: the Keras Model API (compile, fit, evaluate, predict, save).
 
     Subclasses provide ``_forward(inputs, training)`` and input/output names and shapes. This issue's
@@ -64,63 +64,22 @@ class Model(Layer):
         >>> model.fit(x, y, batch_size=100, epochs=20)
     """
 
-    def __init__(self, *args, **kwargs):
-        if type(self) is Model:
-            if args or any(k in kwargs for k in ("inputs", "outputs", "input", "output")):
-                raise NotImplementedError(
-                    "The functional API (Model(inputs, outputs)) is not available in this torkeras "
-                    "version yet; use Sequential.")
-        name = kwargs.pop("name", None)
+    @keras1.legacy_interface("Model")
+    def __init__(self, inputs=None, outputs=None, name=None, **kwargs):
         super(Model, self).__init__(name=name, **kwargs)
         self._compiled = None
         self.stop_training = False
         self.history = None
         self.built = False
+        if inputs is not None or outputs is not None:
+            if inputs is None or outputs is None:
+                raise ValueError("Model(inputs, outputs): both are required for a functional model. "
+                                 "Received inputs=%r, outputs=%r" % (inputs, outputs))
+            self._init_graph(inputs, outputs)
 
-    # ----------------------------------------------------------------- to be provided by subclasses
-    def _forward(self, inputs, training):
-        raise NotImplementedError
-
-    @property
-    def input_names(self):
-        raise NotImplementedError
-
-    @property
-    def output_names(self):
-        raise NotImplementedError
-
-    def _feed_input_shapes(self):
-        raise NotImplementedError
-
-    def _output_shapes(self):
-        raise NotImplementedError
-
+    # Graph models get these from Network; Sequential overrides them.
     def _all_layers(self):
         return list(self.layers)
-
-    def _sublayers(self):
-        return list(self.layers)
-
-    # ----------------------------------------------------------------- weights
-    def get_weights(self):
-        """All weights, layer by layer (Keras's Network.get_weights order), as numpy arrays."""
-        out = []
-        for layer in self.layers:
-            out.extend(layer.get_weights())
-        return out
-
-    def set_weights(self, weights):
-        """Set weights from a list in :meth:`get_weights` order."""
-        weights = list(weights)
-        expected = sum(len(layer.weights) for layer in self.layers)
-        if len(weights) != expected:
-            raise ValueError("Model %r: set_weights expected a list of %d arrays, one per weight, but "
-                             "received %d." % (self.name, expected, len(weights)))
-        for layer in self.layers:
-            n = len(layer.weights)
-            if n:
-                layer.set_weights(weights[:n])
-                weights = weights[n:]
 
     def _model_device(self):
         _apply_thread_settings()

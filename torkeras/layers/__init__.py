@@ -41,4 +41,4 @@ def _builtin_objects():
     for family in _FAMILIES:
         objects.extend(importlib.import_module("torkeras.layers." + family)._builtin_objects())
     return objects + [(InputLayer, "InputLayer", ()), (Sequential, "Sequential", ()),
-                                      (Model, "Model", ())]
+                                      (Model, "Model", ("Functional",))]

@@ -442,10 +442,38 @@ class Lambda(Layer):
 
     def compute_output_shape(self, input_shape):
         if self._output_shape is None:
-            return input_shape
+            return self._infer_output_shape(input_shape)
         if callable(self._output_shape):
             return tuple(self._output_shape(input_shape))
         return (input_shape[0],) + tuple(self._output_shape)
+
+    def _infer_output_shape(self, input_shape):
+        """Run the function on zeros, as Keras on TF infers the shape: twice, with the batch axis 2
+        then 3 and unknown axes 1 then 3; output axes that change between the runs are unknown."""
+        def run(batch, unknown):
+            def dummy(shape):
+                return torch.zeros([batch] + [unknown if d is None else int(d) for d in shape[1:]])
+            x = [dummy(s) for s in input_shape] if isinstance(input_shape, list) else dummy(input_shape)
+            try:
+                with torch.no_grad():
+                    out = self.call(x)
+            except Exception as e:  # report what the user must supply instead of guessing a shape
+                raise ValueError("Lambda layer %r: could not infer its output shape by running the "
+                                 "function on zeros for input shape %s (%s: %s). Pass "
+                                 "output_shape=... explicitly." % (self.name, input_shape,
+                                                                   type(e).__name__, e))
+            return [tuple(t.shape) for t in out] if isinstance(out, (list, tuple)) else tuple(out.shape)
+
+        first, second = run(2, 1), run(3, 3)
+
+        def merge(a, b):
+            if len(a) != len(b):
+                raise ValueError("Lambda layer %r: the output rank depends on the input size; pass "
+                                 "output_shape=... explicitly." % (self.name,))
+            return tuple(x if x == y else None for x, y in zip(a, b))
+        if isinstance(first, list):
+            return [merge(a, b) for a, b in zip(first, second)]
+        return merge(first, second)
 
     def call(self, inputs, mask=None):
         kwargs = dict(self.arguments)
