@@ -28,6 +28,9 @@ LAYER_EXAMPLES = {
     "Lambda": (dict(function=keras.activations.tanh), (4,)),
     "Masking": (dict(mask_value=0.5), (2, 3)),
     "ActivityRegularization": (dict(l1=0.01, l2=0.02), (4,)),
+    "SpatialDropout1D": (dict(rate=0.5), (3, 4)),
+    "SpatialDropout2D": (dict(rate=0.5, data_format="channels_first"), (2, 3, 4)),
+    "SpatialDropout3D": (dict(rate=0.5), (2, 2, 3, 4)),
 }
 SKIP_LAYERS = {"InputLayer": "is the input of every model below", "Sequential": "a model (tests/test_engine.py)",
                "Model": "the functional API (not available yet)"}

@@ -310,3 +310,17 @@ def test_dropout_only_in_training():
     assert set(torch.unique(out).tolist()) <= {0.0, 2.0}
     with pytest.raises(ValueError, match="rate"):
         Dropout(1.5)
+
+
+def test_spatial_dropout_drops_whole_channels():
+    torch.manual_seed(0)
+    x = torch.ones(8, 5, 6)
+    out = keras.layers.SpatialDropout1D(0.5)(x, training=True)
+    per_channel = out.permute(0, 2, 1).reshape(8 * 6, 5)
+    assert all(len(set(row.tolist())) == 1 for row in per_channel)
+    assert torch.equal(keras.layers.SpatialDropout1D(0.5)(x, training=False), x)
+    img = torch.ones(4, 3, 3, 7)
+    out2 = keras.layers.SpatialDropout2D(0.5)(img, training=True)
+    assert torch.equal(out2.amax(dim=(1, 2)), out2.amin(dim=(1, 2)))
+    out3 = keras.layers.SpatialDropout2D(0.5, data_format="channels_first")(img, training=True)
+    assert torch.equal(out3.amax(dim=(2, 3)), out3.amin(dim=(2, 3)))

@@ -4,7 +4,8 @@ from ..engine.input_spec import InputSpec  # noqa: F401
 from ..engine.input_layer import InputLayer  # noqa: F401
 from ..engine import Input  # noqa: F401
 from .core import (Activation, ActivityRegularization, Dense, Dropout, Flatten,  # noqa: F401
-                   Lambda, Masking, Permute, RepeatVector, Reshape)
+                   Lambda, Masking, Permute, RepeatVector, Reshape, SpatialDropout1D,
+                   SpatialDropout2D, SpatialDropout3D)
 from .. import _registry
 from ..utils.generic_utils import deserialize_keras_object, serialize_keras_object
 

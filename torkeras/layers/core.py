@@ -210,6 +210,106 @@ class Dropout(Layer):
         return base
 
 
+class SpatialDropout1D(Dropout):
+    """Dropout of whole 1D feature maps: drops entire channels for all timesteps.
+
+    Args:
+        rate: float in [0, 1), fraction of the channels to drop.
+
+    Input shape:
+        3D tensor ``(samples, timesteps, channels)``.
+
+    Output shape:
+        Same as input.
+
+    Example:
+        >>> model.add(SpatialDropout1D(0.2))
+    """
+
+    def __init__(self, rate, **kwargs):
+        super(SpatialDropout1D, self).__init__(rate, **kwargs)
+        self.input_spec = InputSpec(ndim=3)
+
+    def _noise_shape(self, inputs):
+        return (inputs.shape[0], 1, inputs.shape[2])
+
+    def call(self, inputs, training=None):
+        return _dropout_with_shape(self, inputs, training, self._noise_shape(inputs))
+
+    def get_config(self):
+        base = super(SpatialDropout1D, self).get_config()
+        base.pop("noise_shape", None)
+        base.pop("seed", None)
+        return base
+
+
+class SpatialDropout2D(SpatialDropout1D):
+    """Dropout of whole 2D feature maps (channels).
+
+    Args:
+        rate: float in [0, 1), fraction of the channels to drop.
+        data_format: 'channels_last' (default) or 'channels_first'.
+
+    Input shape:
+        4D tensor ``(samples, rows, cols, channels)`` (channels_last).
+
+    Output shape:
+        Same as input.
+
+    Example:
+        >>> model.add(SpatialDropout2D(0.25))
+    """
+
+    _ndim = 4
+
+    def __init__(self, rate, data_format=None, **kwargs):
+        super(SpatialDropout2D, self).__init__(rate, **kwargs)
+        self.data_format = K.normalize_data_format(data_format)
+        self.input_spec = InputSpec(ndim=self._ndim)
+
+    def _noise_shape(self, inputs):
+        ones = (1,) * (self._ndim - 2)
+        if self.data_format == "channels_first":
+            return (inputs.shape[0], inputs.shape[1]) + ones
+        return (inputs.shape[0],) + ones + (inputs.shape[-1],)
+
+    def get_config(self):
+        base = super(SpatialDropout2D, self).get_config()
+        base["data_format"] = self.data_format
+        return base
+
+
+class SpatialDropout3D(SpatialDropout2D):
+    """Dropout of whole 3D feature maps (channels).
+
+    Args:
+        rate: float in [0, 1), fraction of the channels to drop.
+        data_format: 'channels_last' (default) or 'channels_first'.
+
+    Input shape:
+        5D tensor ``(samples, dim1, dim2, dim3, channels)`` (channels_last).
+
+    Output shape:
+        Same as input.
+
+    Example:
+        >>> model.add(SpatialDropout3D(0.25))
+    """
+
+    _ndim = 5
+
+
+def _dropout_with_shape(layer, inputs, training, shape):
+    if training is None:
+        training = bool(K.learning_phase())
+    if not training or layer.rate <= 0.0:
+        return inputs
+    keep = 1.0 - layer.rate
+    gen = layer._rng(inputs.device)
+    mask = torch.empty(shape, device=inputs.device, dtype=inputs.dtype).bernoulli_(keep, generator=gen)
+    return inputs * mask / keep
+
+
 class Flatten(Layer):
     """Flattens the input, not affecting the batch size.
 
@@ -625,4 +725,6 @@ def _builtin_objects():
     return [(Dense, "Dense", ()), (Activation, "Activation", ()), (Dropout, "Dropout", ()),
             (Flatten, "Flatten", ()), (Reshape, "Reshape", ()), (Permute, "Permute", ()),
             (RepeatVector, "RepeatVector", ()), (Lambda, "Lambda", ()), (Masking, "Masking", ()),
-            (ActivityRegularization, "ActivityRegularization", ())]
+            (ActivityRegularization, "ActivityRegularization", ()),
+            (SpatialDropout1D, "SpatialDropout1D", ()), (SpatialDropout2D, "SpatialDropout2D", ()),
+            (SpatialDropout3D, "SpatialDropout3D", ())]
