@@ -6,6 +6,18 @@ from ..engine import Input  # noqa: F401
 from .core import (Activation, ActivityRegularization, Dense, Dropout, Flatten,  # noqa: F401
                    Lambda, Masking, Permute, RepeatVector, Reshape, SpatialDropout1D,
                    SpatialDropout2D, SpatialDropout3D)
+from .convolutional import *  # noqa: F401,F403
+from .pooling import *  # noqa: F401,F403
+from .local import *  # noqa: F401,F403
+from .normalization import *  # noqa: F401,F403
+from .embeddings import *  # noqa: F401,F403
+from .noise import *  # noqa: F401,F403
+from .advanced_activations import *  # noqa: F401,F403
+from .merge import *  # noqa: F401,F403
+from .recurrent import *  # noqa: F401,F403
+from .cudnn_recurrent import *  # noqa: F401,F403
+from .convolutional_recurrent import *  # noqa: F401,F403
+from .wrappers import *  # noqa: F401,F403
 from .. import _registry
 from ..utils.generic_utils import deserialize_keras_object, serialize_keras_object
 

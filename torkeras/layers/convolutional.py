@@ -655,8 +655,8 @@ class _DepthwiseMixin(object):
                                    self.strides, padding, self.dilation_rate, x.shape[1])
 
     def _depthwise_config(self, config):
-        for key in ("filters", "kernel_initializer", "kernel_regularizer", "kernel_constraint"):
-            config.pop(key, None)
+        for key in ("kernel_initializer", "kernel_regularizer", "kernel_constraint"):
+            del config[key]
         config["depth_multiplier"] = self.depth_multiplier
         config["depthwise_initializer"] = initializers.serialize(self.depthwise_initializer)
         config["depthwise_regularizer"] = regularizers.serialize(self.depthwise_regularizer)
@@ -839,7 +839,9 @@ class DepthwiseConv2D(_DepthwiseMixin, _Conv):
         return _from_torch(self._finish(self._depthwise(inputs, self.bias)), 2, self._channels_last)
 
     def get_config(self):
-        return self._depthwise_config(super(DepthwiseConv2D, self).get_config())
+        config = self._depthwise_config(super(DepthwiseConv2D, self).get_config())
+        del config["filters"]
+        return config
 
 
 # ---------------------------------------------------------------------------- resampling layers

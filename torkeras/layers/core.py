@@ -226,6 +226,7 @@ class SpatialDropout1D(Dropout):
         >>> model.add(SpatialDropout1D(0.2))
     """
 
+    @keras1.legacy_interface("SpatialDropout1D")
     def __init__(self, rate, **kwargs):
         super(SpatialDropout1D, self).__init__(rate, **kwargs)
         self.input_spec = InputSpec(ndim=3)
@@ -262,8 +263,9 @@ class SpatialDropout2D(SpatialDropout1D):
 
     _ndim = 4
 
+    @keras1.legacy_interface("SpatialDropout2D")
     def __init__(self, rate, data_format=None, **kwargs):
-        super(SpatialDropout2D, self).__init__(rate, **kwargs)
+        SpatialDropout1D.__init__.__wrapped__(self, rate, **kwargs)
         self.data_format = K.normalize_data_format(data_format)
         self.input_spec = InputSpec(ndim=self._ndim)
 
@@ -297,6 +299,10 @@ class SpatialDropout3D(SpatialDropout2D):
     """
 
     _ndim = 5
+
+    @keras1.legacy_interface("SpatialDropout3D")
+    def __init__(self, rate, data_format=None, **kwargs):
+        SpatialDropout2D.__init__.__wrapped__(self, rate, data_format=data_format, **kwargs)
 
 
 def _dropout_with_shape(layer, inputs, training, shape):

@@ -1,5 +1,1126 @@
-"""Keras 2.2.4 `keras.layers.recurrent` (being written)."""
+"""Recurrent layers: RNN with SimpleRNNCell / GRUCell / LSTMCell / StackedRNNCells, and SimpleRNN,
+GRU, LSTM (Keras 2.2.4 ``keras/layers/recurrent.py`` behaviour).
+
+Numerics follow Keras 2.2.4 exactly: ``recurrent_activation`` defaults to ``'hard_sigmoid'``
+(``clip(0.2x + 0.5, 0, 1)``), GRU defaults to ``reset_after=False`` (reset gate applied before the
+recurrent matmul), weights are stored in Keras layout (kernel ``(in, n*units)``, gate blocks LSTM
+i,f,c,o and GRU z,r,h), masked timesteps copy the previous output and state, dropout masks are drawn
+once per call and fixed over time (training only).
+
+Speed: when a configuration computes exactly what torch's fused kernels compute (LSTM or
+GRU(reset_after=True) with ``activation='tanh'``, ``recurrent_activation='sigmoid'``, no mask, no
+recurrent dropout in training), :class:`LSTM`/:class:`GRU` call ``torch.lstm`` / ``torch.gru`` on
+views of the Keras weights. Otherwise an exact step loop runs, with the input projection of all
+timesteps computed in one matmul before the loop.
+"""
+import numpy as np
+import torch
+
+from .. import activations, backend as K, constraints, initializers, regularizers
+from ..engine.base_layer import InputSpec, Layer
+from ..legacy import keras1
+
+__all__ = ["RNN", "StackedRNNCells", "SimpleRNNCell", "GRUCell", "LSTMCell", "SimpleRNN", "GRU",
+           "LSTM", "Recurrent"]
+
+
+# ---------------------------------------------------------------------------- argument checks
+def _positive_int(owner, name, value):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
+        raise ValueError("`%s`: `%s` must be a positive integer. Received: %s=%r"
+                         % (owner, name, name, value))
+    return int(value)
+
+
+def _rate(owner, name, value):
+    if isinstance(value, bool):
+        raise TypeError("`%s`: `%s` must be a float in [0, 1]. Received: %s=%r"
+                        % (owner, name, name, value))
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise TypeError("`%s`: `%s` must be a float in [0, 1]. Received: %s=%r"
+                        % (owner, name, name, value))
+    if not 0.0 <= v <= 1.0 or v != v:
+        raise ValueError("`%s`: `%s` must be a float in [0, 1]. Received: %s=%r"
+                         % (owner, name, name, value))
+    return v
+
+
+def _bool(owner, name, value):
+    if not isinstance(value, (bool, np.bool_)) and value not in (0, 1):
+        raise TypeError("`%s`: `%s` must be a boolean. Received: %s=%r" % (owner, name, name, value))
+    return bool(value)
+
+
+def _implementation(owner, value):
+    if isinstance(value, bool) or value not in (0, 1, 2):
+        raise ValueError("`%s`: `implementation` must be 1 or 2 (0 is read as 1, as Keras 2.2.4 "
+                         "does). Received: implementation=%r" % (owner, value))
+    return 1 if int(value) == 0 else int(value)
+
+
+def _training_flag(training):
+    if training is None:
+        return bool(K.learning_phase())
+    return bool(training)
+
+
+def _dropout_masks(like, rate, count, training):
+    """``count`` Keras dropout masks (``bernoulli(1-rate)/(1-rate)``) shaped like ``like``, or None
+    when dropout is inactive (rate 0 or 1, or not training)."""
+    if not 0.0 < rate < 1.0 or not training:
+        return None
+    keep = 1.0 - rate
+    ones = torch.ones(like.shape, dtype=like.dtype, device=like.device)
+    return [torch.bernoulli(ones * keep) / keep for _ in range(count)]
+
+
+def _usable_state(t):
+    # States stored during predict (inference mode) are inference tensors; clone them for autograd.
+    if t.is_inference() and not torch.is_inference_mode_enabled():
+        return t.clone()
+    return t
+
+
+class _ForgetBiasOnes(initializers.Initializer):
+    """LSTM bias init with ``unit_forget_bias``: the f block is 1, the others use ``base``."""
+
+    def __init__(self, base, units):
+        self.base = base
+        self.units = units
+
+    def __call__(self, shape, dtype=None):
+        u = self.units
+        parts = [torch.as_tensor(np.asarray(self.base((u,), dtype=dtype))),
+                 torch.ones(u, dtype=torch.float32),
+                 torch.as_tensor(np.asarray(self.base((2 * u,), dtype=dtype)))]
+        return torch.cat([p.to(torch.float32) for p in parts]).to(getattr(torch, dtype or "float32"))
+
+
+# ---------------------------------------------------------------------------- cells
+class _BuiltinCell(Layer):
+    """Shared code of SimpleRNNCell, GRUCell and LSTMCell.
+
+    ``_project(x, training)`` computes the input side of every gate for a step ``(batch, in)`` or a
+    whole sequence ``(batch, time, in)``; ``_recur(xp, states, training)`` finishes one step.
+    """
+
+    _n_gates = 1
+
+    def _init_common(self, owner, units, activation, use_bias, kernel_initializer,
+                     recurrent_initializer, bias_initializer, kernel_regularizer,
+                     recurrent_regularizer, bias_regularizer, kernel_constraint,
+                     recurrent_constraint, bias_constraint, dropout, recurrent_dropout):
+        self.units = _positive_int(owner, "units", units)
+        self.activation = activations.get(activation)
+        self.use_bias = _bool(owner, "use_bias", use_bias)
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.recurrent_initializer = initializers.get(recurrent_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.recurrent_constraint = constraints.get(recurrent_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
+        self.dropout = _rate(owner, "dropout", dropout)
+        self.recurrent_dropout = _rate(owner, "recurrent_dropout", recurrent_dropout)
+        self.output_size = self.units
+        self._dropout_mask = None
+        self._recurrent_dropout_mask = None
+
+    def _reset_dropout_masks(self):
+        self._dropout_mask = None
+        self._recurrent_dropout_mask = None
+
+    def _build_kernels(self, input_shape, bias_shape, bias_initializer=None):
+        input_dim = input_shape[-1]
+        if input_dim is None:
+            raise ValueError("`%s` %r: the last dimension of the input must be known. Received "
+                             "input shape %s" % (type(self).__name__, self.name, tuple(input_shape)))
+        n = self._n_gates * self.units
+        self.kernel = self.add_weight(name="kernel", shape=(input_dim, n),
+                                      initializer=self.kernel_initializer,
+                                      regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint)
+        self.recurrent_kernel = self.add_weight(name="recurrent_kernel", shape=(self.units, n),
+                                                initializer=self.recurrent_initializer,
+                                                regularizer=self.recurrent_regularizer,
+                                                constraint=self.recurrent_constraint)
+        if self.use_bias:
+            self.bias = self.add_weight(name="bias", shape=bias_shape,
+                                        initializer=bias_initializer or self.bias_initializer,
+                                        regularizer=self.bias_regularizer,
+                                        constraint=self.bias_constraint)
+        else:
+            self.bias = None
+        self.built = True
+
+    def _input_bias(self):
+        return self.bias
+
+    def _impl(self):
+        return getattr(self, "implementation", 2)
+
+    def _project(self, x, training=None):
+        """Input contribution to every gate (bias included), for a step or a whole sequence."""
+        if self._dropout_mask is None and 0.0 < self.dropout < 1.0:
+            like = x if x.dim() == 2 else x[:, 0]
+            count = self._n_gates if self._impl() == 1 else 1
+            self._dropout_mask = _dropout_masks(like, self.dropout, count, _training_flag(training))
+            if self._dropout_mask is None:
+                self._dropout_mask = False
+        masks = self._dropout_mask or None
+        bias = self._input_bias()
+        if masks is None:
+            out = torch.matmul(x, self.kernel)
+        else:
+            if x.dim() == 3:
+                masks = [m.unsqueeze(1) for m in masks]
+            if len(masks) == 1:
+                out = torch.matmul(x * masks[0], self.kernel)
+            else:
+                u = self.units
+                out = torch.cat([torch.matmul(x * m, self.kernel[:, g * u:(g + 1) * u])
+                                 for g, m in enumerate(masks)], dim=-1)
+        if bias is not None:
+            out = out + bias
+        return out
+
+    def _rec_masks(self, h, training):
+        if self._recurrent_dropout_mask is None and 0.0 < self.recurrent_dropout < 1.0:
+            count = self._n_gates if self._impl() == 1 else 1
+            self._recurrent_dropout_mask = _dropout_masks(h, self.recurrent_dropout, count,
+                                                          _training_flag(training))
+            if self._recurrent_dropout_mask is None:
+                self._recurrent_dropout_mask = False
+        return self._recurrent_dropout_mask or None
+
+    def _rec_matmul(self, h, masks, lo, hi):
+        """``h @ recurrent_kernel[:, lo*u:hi*u]`` with per-gate recurrent dropout."""
+        u = self.units
+        if masks is None:
+            return torch.matmul(h, self.recurrent_kernel[:, lo * u:hi * u])
+        if len(masks) == 1:
+            return torch.matmul(h * masks[0], self.recurrent_kernel[:, lo * u:hi * u])
+        return torch.cat([torch.matmul(h * masks[g], self.recurrent_kernel[:, g * u:(g + 1) * u])
+                          for g in range(lo, hi)], dim=-1)
+
+    def call(self, inputs, states, training=None):
+        """One timestep: ``inputs`` ``(batch, input_dim)``, ``states`` a list of ``(batch, units)``.
+
+        Returns ``(output, new_states)``.
+        """
+        return self._recur(self._project(inputs, training), list(states), training)
+
+    def forward(self, inputs, states=None, training=None, mask=None):
+        if not self.built:
+            self._build_for((None,) + tuple(inputs.shape[1:]))
+        if states is None:
+            raise ValueError("`%s` %r is a cell: call it as cell(inputs, states) or wrap it in "
+                             "RNN(cell)." % (type(self).__name__, self.name))
+        return self.call(inputs, states, training=training)
+
+    def _common_config(self):
+        return {
+            "units": self.units,
+            "activation": activations.serialize(self.activation),
+        }
+
+    def _tail_config(self):
+        return {
+            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
+            "recurrent_regularizer": regularizers.serialize(self.recurrent_regularizer),
+            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+            "kernel_constraint": constraints.serialize(self.kernel_constraint),
+            "recurrent_constraint": constraints.serialize(self.recurrent_constraint),
+            "bias_constraint": constraints.serialize(self.bias_constraint),
+            "dropout": self.dropout,
+            "recurrent_dropout": self.recurrent_dropout,
+        }
+
+    def _init_config(self):
+        return {
+            "use_bias": self.use_bias,
+            "kernel_initializer": initializers.serialize(self.kernel_initializer),
+            "recurrent_initializer": initializers.serialize(self.recurrent_initializer),
+            "bias_initializer": initializers.serialize(self.bias_initializer),
+        }
+
+
+class SimpleRNNCell(_BuiltinCell):
+    """Cell of :class:`SimpleRNN`: ``h = activation(x W + b + h_prev U)``.
+
+    Args:
+        units: positive integer, dimensionality of the output space.
+        activation: activation function (default ``'tanh'``; None means linear).
+        use_bias: whether to add a bias vector.
+        kernel_initializer, recurrent_initializer, bias_initializer: initializers (default
+            glorot_uniform, orthogonal, zeros).
+        kernel_regularizer, recurrent_regularizer, bias_regularizer: regularizers.
+        kernel_constraint, recurrent_constraint, bias_constraint: constraints.
+        dropout: fraction of the input units to drop (training only, one mask per call).
+        recurrent_dropout: fraction of the recurrent units to drop.
+
+    Input shape:
+        ``(batch, input_dim)`` per step; states ``[(batch, units)]``.
+
+    Output shape:
+        ``(batch, units)``.
+
+    Example:
+        >>> layer = RNN(SimpleRNNCell(8))
+    """
+
+    def __init__(self, units, activation="tanh", use_bias=True,
+                 kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
+                 bias_initializer="zeros", kernel_regularizer=None, recurrent_regularizer=None,
+                 bias_regularizer=None, kernel_constraint=None, recurrent_constraint=None,
+                 bias_constraint=None, dropout=0., recurrent_dropout=0., **kwargs):
+        super(SimpleRNNCell, self).__init__(**kwargs)
+        self._init_common("SimpleRNNCell", units, activation, use_bias, kernel_initializer,
+                          recurrent_initializer, bias_initializer, kernel_regularizer,
+                          recurrent_regularizer, bias_regularizer, kernel_constraint,
+                          recurrent_constraint, bias_constraint, dropout, recurrent_dropout)
+        self.state_size = self.units
+
+    def build(self, input_shape):
+        self._build_kernels(input_shape, (self.units,))
+
+    def _recur(self, xp, states, training=None):
+        h = states[0]
+        masks = self._rec_masks(h, training)
+        out = xp + self._rec_matmul(h, masks, 0, 1)
+        out = self.activation(out)
+        return out, [out]
+
+    def get_config(self):
+        config = self._common_config()
+        config.update(self._init_config())
+        config.update(self._tail_config())
+        base = super(SimpleRNNCell, self).get_config()
+        base.update(config)
+        return base
+
+
+class GRUCell(_BuiltinCell):
+    """Cell of :class:`GRU` (Keras 2.2.4 math, gate blocks z, r, h).
+
+    Args:
+        units: positive integer, dimensionality of the output space.
+        activation: candidate activation (default ``'tanh'``).
+        recurrent_activation: gate activation (default ``'hard_sigmoid'`` = clip(0.2x+0.5, 0, 1)).
+        use_bias, kernel_initializer, recurrent_initializer, bias_initializer, *_regularizer,
+            *_constraint, dropout, recurrent_dropout: as :class:`SimpleRNNCell`.
+        implementation: 1 or 2 (0 reads as 1). Mode 1 draws one dropout mask per gate, mode 2 one
+            mask for all gates; without dropout both give the same numbers.
+        reset_after: False (Keras 2 default): reset gate applied to ``h`` before the recurrent
+            matmul, bias ``(3*units,)``. True (CuDNN-compatible): applied after, bias
+            ``(2, 3*units)`` = [input bias; recurrent bias].
+
+    Input shape:
+        ``(batch, input_dim)`` per step; states ``[(batch, units)]``.
+
+    Output shape:
+        ``(batch, units)``.
+
+    Example:
+        >>> layer = RNN(GRUCell(8, reset_after=True, recurrent_activation='sigmoid'))
+    """
+
+    _n_gates = 3
+
+    def __init__(self, units, activation="tanh", recurrent_activation="hard_sigmoid", use_bias=True,
+                 kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
+                 bias_initializer="zeros", kernel_regularizer=None, recurrent_regularizer=None,
+                 bias_regularizer=None, kernel_constraint=None, recurrent_constraint=None,
+                 bias_constraint=None, dropout=0., recurrent_dropout=0., implementation=1,
+                 reset_after=False, **kwargs):
+        super(GRUCell, self).__init__(**kwargs)
+        self._init_common("GRUCell", units, activation, use_bias, kernel_initializer,
+                          recurrent_initializer, bias_initializer, kernel_regularizer,
+                          recurrent_regularizer, bias_regularizer, kernel_constraint,
+                          recurrent_constraint, bias_constraint, dropout, recurrent_dropout)
+        self.recurrent_activation = activations.get(recurrent_activation)
+        self.implementation = _implementation("GRUCell", implementation)
+        self.reset_after = _bool("GRUCell", "reset_after", reset_after)
+        self.state_size = self.units
+
+    def build(self, input_shape):
+        shape = (2, 3 * self.units) if self.reset_after else (3 * self.units,)
+        self._build_kernels(input_shape, shape)
+
+    def _input_bias(self):
+        if self.bias is None:
+            return None
+        return self.bias[0] if self.reset_after else self.bias
+
+    def _recur(self, xp, states, training=None):
+        h = states[0]
+        u = self.units
+        masks = self._rec_masks(h, training)
+        x_z, x_r, x_h = xp[..., :u], xp[..., u:2 * u], xp[..., 2 * u:]
+        if self.reset_after:
+            inner = self._rec_matmul(h, masks, 0, 3)
+            if self.bias is not None:
+                inner = inner + self.bias[1]
+            z = self.recurrent_activation(x_z + inner[..., :u])
+            r = self.recurrent_activation(x_r + inner[..., u:2 * u])
+            hh = self.activation(x_h + r * inner[..., 2 * u:])
+        else:
+            inner = self._rec_matmul(h, masks, 0, 2)
+            z = self.recurrent_activation(x_z + inner[..., :u])
+            r = self.recurrent_activation(x_r + inner[..., u:])
+            h_h = h if masks is None else h * masks[-1]
+            hh = self.activation(x_h + torch.matmul(r * h_h, self.recurrent_kernel[:, 2 * u:]))
+        if masks is not None and len(masks) == 1:
+            # Keras 2.2.4 implementation 2 rebinds h_tm1 to the dropped-out state, so the update
+            # mixes the dropped-out previous state too.
+            h = h * masks[0]
+        out = z * h + (1 - z) * hh
+        return out, [out]
+
+    def get_config(self):
+        config = self._common_config()
+        config["recurrent_activation"] = activations.serialize(self.recurrent_activation)
+        config.update(self._init_config())
+        config.update(self._tail_config())
+        config["implementation"] = self.implementation
+        config["reset_after"] = self.reset_after
+        base = super(GRUCell, self).get_config()
+        base.update(config)
+        return base
+
+
+class LSTMCell(_BuiltinCell):
+    """Cell of :class:`LSTM` (Keras 2.2.4 math, gate blocks i, f, c, o).
+
+    Args:
+        units: positive integer, dimensionality of the output space.
+        activation: cell/output activation (default ``'tanh'``).
+        recurrent_activation: gate activation (default ``'hard_sigmoid'``).
+        unit_forget_bias: if True, the forget-gate block of the bias starts at 1 (others use
+            ``bias_initializer``).
+        use_bias, kernel_initializer, recurrent_initializer, bias_initializer, *_regularizer,
+            *_constraint, dropout, recurrent_dropout, implementation: as :class:`GRUCell`.
+
+    Input shape:
+        ``(batch, input_dim)`` per step; states ``[h, c]``, each ``(batch, units)``.
+
+    Output shape:
+        ``(batch, units)``.
+
+    Example:
+        >>> layer = RNN(LSTMCell(8))
+    """
+
+    _n_gates = 4
+
+    def __init__(self, units, activation="tanh", recurrent_activation="hard_sigmoid", use_bias=True,
+                 kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
+                 bias_initializer="zeros", unit_forget_bias=True, kernel_regularizer=None,
+                 recurrent_regularizer=None, bias_regularizer=None, kernel_constraint=None,
+                 recurrent_constraint=None, bias_constraint=None, dropout=0., recurrent_dropout=0.,
+                 implementation=1, **kwargs):
+        super(LSTMCell, self).__init__(**kwargs)
+        self._init_common("LSTMCell", units, activation, use_bias, kernel_initializer,
+                          recurrent_initializer, bias_initializer, kernel_regularizer,
+                          recurrent_regularizer, bias_regularizer, kernel_constraint,
+                          recurrent_constraint, bias_constraint, dropout, recurrent_dropout)
+        self.recurrent_activation = activations.get(recurrent_activation)
+        self.unit_forget_bias = _bool("LSTMCell", "unit_forget_bias", unit_forget_bias)
+        self.implementation = _implementation("LSTMCell", implementation)
+        self.state_size = (self.units, self.units)
+
+    def build(self, input_shape):
+        init = _ForgetBiasOnes(self.bias_initializer, self.units) if self.unit_forget_bias else None
+        self._build_kernels(input_shape, (4 * self.units,), init)
+
+    def _recur(self, xp, states, training=None):
+        h, c = states[0], states[1]
+        u = self.units
+        masks = self._rec_masks(h, training)
+        z = xp + self._rec_matmul(h, masks, 0, 4)
+        i = self.recurrent_activation(z[..., :u])
+        f = self.recurrent_activation(z[..., u:2 * u])
+        c = f * c + i * self.activation(z[..., 2 * u:3 * u])
+        o = self.recurrent_activation(z[..., 3 * u:])
+        h = o * self.activation(c)
+        return h, [h, c]
+
+    def get_config(self):
+        config = self._common_config()
+        config["recurrent_activation"] = activations.serialize(self.recurrent_activation)
+        config.update(self._init_config())
+        config["unit_forget_bias"] = self.unit_forget_bias
+        config.update(self._tail_config())
+        config["implementation"] = self.implementation
+        base = super(LSTMCell, self).get_config()
+        base.update(config)
+        return base
+
+
+def _state_sizes(cell):
+    size = cell.state_size
+    return list(size) if hasattr(size, "__len__") else [size]
+
+
+def _output_size(cell):
+    out = getattr(cell, "output_size", None)
+    return out if out is not None else _state_sizes(cell)[0]
+
+
+def _call_cell(cell, x, states, training):
+    import inspect
+    params = inspect.signature(cell.call).parameters
+    if "training" in params or any(p.kind == p.VAR_KEYWORD for p in params.values()):
+        return cell.call(x, states, training=training)
+    return cell.call(x, states)
+
+
+class StackedRNNCells(Layer):
+    """Several RNN cells behaving as one (the output of each feeds the next).
+
+    Args:
+        cells: list of cell instances (objects with ``call(inputs, states)`` and ``state_size``).
+
+    Input shape:
+        ``(batch, input_dim)`` per step.
+
+    Output shape:
+        ``(batch, output size of the last cell)``.
+
+    Example:
+        >>> layer = RNN(StackedRNNCells([LSTMCell(8), LSTMCell(4)]))
+    """
+
+    def __init__(self, cells, **kwargs):
+        if not isinstance(cells, (list, tuple)) or not cells:
+            raise ValueError("`StackedRNNCells`: `cells` must be a non-empty list of RNN cells. "
+                             "Received: cells=%r" % (cells,))
+        for cell in cells:
+            if not hasattr(cell, "call") or not hasattr(cell, "state_size"):
+                raise ValueError("`StackedRNNCells`: every cell needs a `call` method and a "
+                                 "`state_size` attribute. Received: %r" % (cell,))
+        if kwargs.pop("reverse_state_order", False):
+            raise ValueError("`StackedRNNCells`: reverse_state_order=True is not supported (Keras "
+                             "2.2.4 deprecated it); use the natural state order.")
+        super(StackedRNNCells, self).__init__(**kwargs)
+        self.cells = torch.nn.ModuleList([c for c in cells]) if all(
+            isinstance(c, torch.nn.Module) for c in cells) else list(cells)
+
+    def _sublayers(self):
+        return [c for c in self.cells if isinstance(c, Layer)]
+
+    @property
+    def state_size(self):
+        sizes = []
+        for cell in self.cells:
+            sizes.extend(_state_sizes(cell))
+        return tuple(sizes)
+
+    @property
+    def output_size(self):
+        return _output_size(self.cells[-1])
+
+    def _reset_dropout_masks(self):
+        for cell in self.cells:
+            if hasattr(cell, "_reset_dropout_masks"):
+                cell._reset_dropout_masks()
+
+    def build(self, input_shape):
+        for cell in self.cells:
+            if isinstance(cell, Layer):
+                cell._build_for(tuple(input_shape))
+            input_shape = (input_shape[0], _output_size(cell))
+        self.built = True
+
+    def call(self, inputs, states, training=None):
+        """One timestep through every cell; ``states`` is the flat list of all cells' states."""
+        states = list(states)
+        new_states = []
+        for cell in self.cells:
+            n = len(_state_sizes(cell))
+            inputs, cs = _call_cell(cell, inputs, states[:n], training)
+            states = states[n:]
+            new_states.extend(cs)
+        return inputs, new_states
+
+    def get_config(self):
+        config = {"cells": [{"class_name": c.__class__.__name__, "config": c.get_config()}
+                            for c in self.cells]}
+        base = super(StackedRNNCells, self).get_config()
+        base.update(config)
+        return base
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        from . import deserialize as deserialize_layer
+        config = dict(config)
+        cells = [deserialize_layer(c, custom_objects=custom_objects) for c in config.pop("cells")]
+        return cls(cells, **config)
+
+
+# ---------------------------------------------------------------------------- the RNN layer
+class RNN(Layer):
+    """Base class for recurrent layers: runs a cell over the time axis.
+
+    Args:
+        cell: a cell instance (``call(inputs, states)`` and ``state_size``), or a list of cells
+            (stacked with :class:`StackedRNNCells`).
+        return_sequences: return the whole output sequence instead of the last output.
+        return_state: also return the last states (a list: output, then the states).
+        go_backwards: process the sequence backwards (the returned sequence stays reversed).
+        stateful: the last states of batch k are the initial states of batch k+1 (needs a fixed
+            batch size: ``batch_input_shape``); :meth:`reset_states` zeroes them.
+        unroll: accepted; the computation is the same either way.
+        input_dim, input_length: Keras shorthand for ``input_shape=(input_length, input_dim)``.
+
+    Input shape:
+        ``(batch, timesteps, input_dim)``; optionally a list ``[inputs, *initial_states]``, or the
+        ``initial_state=`` keyword with torch tensors.
+
+    Output shape:
+        ``(batch, timesteps, units)`` with return_sequences, else ``(batch, units)``; with
+        return_state a list ``[output, state_1, ...]`` (each state ``(batch, units)``).
+
+    Example:
+        >>> model.add(RNN(LSTMCell(32), input_shape=(10, 8)))
+    """
+
+    _ndim = 3
+
+    def __init__(self, cell, return_sequences=False, return_state=False, go_backwards=False,
+                 stateful=False, unroll=False, **kwargs):
+        owner = type(self).__name__
+        if isinstance(cell, (list, tuple)):
+            cell = StackedRNNCells(cell)
+        if not hasattr(cell, "call"):
+            raise ValueError("`%s`: `cell` should have a `call` method. Received: cell=%r"
+                             % (owner, cell))
+        if not hasattr(cell, "state_size"):
+            raise ValueError("`%s`: the RNN cell should have an attribute `state_size` (an integer "
+                             "or a tuple of integers, one per state). Received: cell=%r"
+                             % (owner, cell))
+        input_dim = kwargs.pop("input_dim", None)
+        input_length = kwargs.pop("input_length", None)
+        if input_dim is not None and "input_shape" not in kwargs and \
+                "batch_input_shape" not in kwargs:
+            kwargs["input_shape"] = (input_length, _positive_int(owner, "input_dim", input_dim))
+        elif input_length is not None and input_dim is None:
+            raise ValueError("`%s`: `input_length` needs `input_dim` (or use input_shape=(%r, dim))."
+                             % (owner, input_length))
+        super(RNN, self).__init__(**kwargs)
+        self.cell = cell
+        self.return_sequences = _bool(owner, "return_sequences", return_sequences)
+        self.return_state = _bool(owner, "return_state", return_state)
+        self.go_backwards = _bool(owner, "go_backwards", go_backwards)
+        self.stateful = _bool(owner, "stateful", stateful)
+        self.unroll = _bool(owner, "unroll", unroll)
+        self.supports_masking = True
+        self.input_spec = InputSpec(ndim=3)
+        self._states = None
+        self._batch_size = None
+
+    # --------------------------------------------------------------- structure
+    def _sublayers(self):
+        return [self.cell] if isinstance(self.cell, Layer) else []
+
+    def weight_names(self):
+        # Keras 2.2.4 creates the cell's weights inside the layer's scope: ``lstm_1/kernel:0``.
+        return ["%s/%s:0" % (self.name, n) for _, _, n in self._ordered_specs()]
+
+    @property
+    def states(self):
+        if self._states is None:
+            return [None] * len(_state_sizes(self.cell))
+        return self._states
+
+    @states.setter
+    def states(self, states):
+        self._states = states
+
+    def compute_output_shape(self, input_shape):
+        if isinstance(input_shape, list):
+            input_shape = input_shape[0]
+        out_dim = _output_size(self.cell)
+        if self.return_sequences:
+            out = (input_shape[0], input_shape[1], out_dim)
+        else:
+            out = (input_shape[0], out_dim)
+        if self.return_state:
+            return [out] + [(input_shape[0], d) for d in _state_sizes(self.cell)]
+        return out
+
+    def compute_mask(self, inputs, mask=None):
+        if isinstance(mask, list):
+            mask = mask[0]
+        out_mask = mask if self.return_sequences else None
+        if self.return_state:
+            return [out_mask] + [None] * len(_state_sizes(self.cell))
+        return out_mask
+
+    def build(self, input_shape):
+        state_shapes = None
+        if isinstance(input_shape, list):
+            state_shapes = input_shape[1:]
+            input_shape = input_shape[0]
+        input_shape = tuple(input_shape)
+        if len(input_shape) != 3:
+            raise ValueError("Input 0 is incompatible with layer %s: expected ndim=3, found ndim=%d "
+                             "(input shape %s)" % (self.name, len(input_shape), input_shape))
+        sizes = _state_sizes(self.cell)
+        if state_shapes:
+            if [s[-1] for s in state_shapes] != sizes:
+                raise ValueError("`%s` %r: an `initial_state` was passed that is not compatible "
+                                 "with `cell.state_size`. Received state shapes %s; however "
+                                 "`cell.state_size` is %s" % (type(self).__name__, self.name,
+                                                              state_shapes, self.cell.state_size))
+        if isinstance(self.cell, Layer):
+            self.cell._build_for((input_shape[0],) + input_shape[2:])
+        self.input_spec = InputSpec(shape=(input_shape[0] if self.stateful else None, None,
+                                           input_shape[-1]))
+        if self.stateful:
+            self._batch_size = input_shape[0]
+            self.reset_states()
+        self.built = True
+
+    def _check_input_spec_shape(self, input_shape):
+        if isinstance(input_shape, list):
+            input_shape = input_shape[0]
+        if self.input_spec is not None:
+            self.input_spec.check_shape(self, input_shape)
+
+    # --------------------------------------------------------------- states
+    def reset_states(self, states=None):
+        """Zero the states of a stateful layer, or set them to ``states`` (numpy arrays)."""
+        if not self.stateful:
+            raise AttributeError("Layer %r must be stateful to reset its states." % (self.name,))
+        batch_size = self._batch_size
+        if not batch_size:
+            raise ValueError("If a RNN is stateful, it needs to know its batch size. Specify the "
+                             "batch size of your input tensors: pass a `batch_input_shape` "
+                             "argument to the first layer of a Sequential model, or `batch_shape` "
+                             "to your Input layer (layer %r)." % (self.name,))
+        sizes = _state_sizes(self.cell)
+        device = self._target_device()
+        if states is None:
+            self._states = [torch.zeros(batch_size, d, device=device) for d in sizes]
+            return
+        if not isinstance(states, (list, tuple)):
+            states = [states]
+        if len(states) != len(sizes):
+            raise ValueError("Layer %s expects %d states, but it received %d state values."
+                             % (self.name, len(sizes), len(states)))
+        new = []
+        for i, (value, d) in enumerate(zip(states, sizes)):
+            arr = np.asarray(value, dtype=np.float32)
+            if arr.shape != (batch_size, d):
+                raise ValueError("State %d is incompatible with layer %s: expected shape=%s, found "
+                                 "shape=%s" % (i, self.name, (batch_size, d), arr.shape))
+            new.append(torch.as_tensor(arr, device=device))
+        self._states = new
+
+    def get_initial_state(self, inputs):
+        b = inputs.shape[0]
+        return [inputs.new_zeros((b, d)) for d in _state_sizes(self.cell)]
+
+    # --------------------------------------------------------------- call
+    def forward(self, inputs, training=None, mask=None, initial_state=None, constants=None):
+        if constants is not None:
+            raise ValueError("`%s` %r: `constants` are not supported by torkeras RNN layers."
+                             % (type(self).__name__, self.name))
+        if not self.built:
+            if isinstance(inputs, (list, tuple)):
+                self._build_for([(None,) + tuple(t.shape[1:]) for t in inputs])
+            else:
+                self._build_for((None,) + tuple(inputs.shape[1:]))
+        return self.call(inputs, training=training, mask=mask, initial_state=initial_state)
+
+    def _split_inputs(self, inputs, initial_state):
+        if isinstance(inputs, (list, tuple)):
+            if initial_state is not None:
+                raise ValueError("`%s` %r: pass initial states either in the inputs list or with "
+                                 "`initial_state`, not both." % (type(self).__name__, self.name))
+            states = list(inputs[1:]) or None
+            return inputs[0], states
+        if initial_state is not None and not isinstance(initial_state, (list, tuple)):
+            initial_state = [initial_state]
+        return inputs, (list(initial_state) if initial_state is not None else None)
+
+    def call(self, inputs, training=None, mask=None, initial_state=None):
+        x, initial_state = self._split_inputs(inputs, initial_state)
+        if isinstance(mask, (list, tuple)):
+            mask = mask[0]
+        if x.dim() != self._ndim:
+            raise ValueError("Input 0 is incompatible with layer %s: expected ndim=%d, found ndim=%d"
+                             % (self.name, self._ndim, x.dim()))
+        n_states = len(_state_sizes(self.cell))
+        if initial_state is not None:
+            states = initial_state
+        elif self.stateful:
+            if self._states is None or self._states[0].shape[0] != x.shape[0]:
+                raise ValueError("Stateful layer %r was built for batches of %s samples but "
+                                 "received %d. Feed batches of exactly batch_input_shape[0] "
+                                 "samples." % (self.name, self._batch_size, x.shape[0]))
+            states = [_usable_state(s).to(x.dtype) for s in self._states]
+        else:
+            states = self.get_initial_state(x)
+        if len(states) != n_states:
+            raise ValueError("Layer %s has %d states but was passed %d initial states."
+                             % (self.name, n_states, len(states)))
+        if self.unroll and x.shape[1] in (None, 1):
+            raise ValueError("`%s` %r: cannot unroll a RNN if the time dimension is undefined or "
+                             "equal to 1." % (type(self).__name__, self.name))
+        if hasattr(self.cell, "_reset_dropout_masks"):
+            self.cell._reset_dropout_masks()
+        training = _training_flag(training)
+
+        if self.go_backwards:
+            x = torch.flip(x, dims=(1,))
+            if mask is not None:
+                mask = torch.flip(mask, dims=(1,))
+
+        fused = None
+        if mask is None:
+            fused = self._fused(x, states, training)
+        if fused is not None:
+            outputs, last, new_states = fused
+        else:
+            outputs, last, new_states = self._loop(x, states, mask, training)
+
+        if self.stateful:
+            self._states = [s.detach() for s in new_states]
+        output = outputs if self.return_sequences else last
+        if self.return_state:
+            return [output] + list(new_states)
+        return output
+
+    def _fused(self, x, states, training):
+        """Run torch's fused kernel when it computes exactly the same numbers; else None."""
+        return None
+
+    def _loop(self, x, states, mask, training):
+        cell = self.cell
+        steps = x.shape[1]
+        want_seq = self.return_sequences
+        if isinstance(cell, _BuiltinCell):
+            xp = cell._project(x, training)
+            step_inputs = xp.unbind(1)
+
+            def step(t, st):
+                return cell._recur(step_inputs[t], st, training)
+        else:
+            step_inputs = x.unbind(1)
+
+            def step(t, st):
+                return _call_cell(cell, step_inputs[t], st, training)
+
+        outputs = []
+        out = None
+        prev_out = None
+        masks = None
+        if mask is not None:
+            masks = mask.to(torch.bool).unbind(1)
+        for t in range(steps):
+            out, new_states = step(t, states)
+            new_states = list(new_states)
+            if masks is not None:
+                m = masks[t].unsqueeze(-1)
+                if self.unroll:
+                    prev = prev_out if prev_out is not None else torch.zeros_like(out)
+                else:
+                    prev = states[0]
+                out = torch.where(m, out, prev)
+                new_states = [torch.where(m, ns, s) for ns, s in zip(new_states, states)]
+            states = new_states
+            prev_out = out
+            if want_seq:
+                outputs.append(out)
+        seq = torch.stack(outputs, dim=1) if want_seq else None
+        return seq, out, states
+
+    def get_config(self):
+        config = {
+            "return_sequences": self.return_sequences,
+            "return_state": self.return_state,
+            "go_backwards": self.go_backwards,
+            "stateful": self.stateful,
+            "unroll": self.unroll,
+            "cell": {"class_name": self.cell.__class__.__name__, "config": self.cell.get_config()},
+        }
+        base = super(RNN, self).get_config()
+        base.update(config)
+        return base
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        from . import deserialize as deserialize_layer
+        config = dict(config)
+        if config.pop("num_constants", None) is not None:
+            raise ValueError("RNN config with `num_constants`: constants are not supported by "
+                             "torkeras RNN layers.")
+        cell = deserialize_layer(config.pop("cell"), custom_objects=custom_objects)
+        return cls(cell, **config)
+
+
+#: Keras 2.1+ keeps the Keras-1 base class name importable (keras/legacy/layers.py); in torkeras
+#: it is the same class as RNN.
+Recurrent = RNN
+
+
+# ---------------------------------------------------------------------------- SimpleRNN/GRU/LSTM
+class _CellForwarding(RNN):
+    """RNN subclasses owning a built-in cell: config keys of the cell at the top level."""
+
+    _cell_keys = ()
+
+    def __getattr__(self, name):
+        if name in type(self)._cell_keys:
+            return getattr(self._modules["cell"], name)
+        return super(_CellForwarding, self).__getattr__(name)
+
+    def get_config(self):
+        base = super(_CellForwarding, self).get_config()
+        del base["cell"]
+        cell_cfg = self.cell.get_config()
+        for key in ("name", "trainable", "dtype", "batch_input_shape"):
+            cell_cfg.pop(key, None)
+        cell_cfg["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
+        ordered = {}
+        for key in self._config_order:
+            if key in cell_cfg:
+                ordered[key] = cell_cfg[key]
+        base.update(ordered)
+        return base
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        return cls(**config)
+
+    def _fused_weights_ok(self, training):
+        cell = self.cell
+        if cell.activation is not activations.tanh:
+            return False
+        if cell.recurrent_activation is not activations.sigmoid:
+            return False
+        if training and 0.0 < cell.recurrent_dropout < 1.0:
+            return False
+        if training and 0.0 < cell.dropout < 1.0 and cell.implementation == 1:
+            return False
+        return True
+
+    def _input_dropout(self, x, training):
+        cell = self.cell
+        if training and 0.0 < cell.dropout < 1.0:
+            m = _dropout_masks(x[:, 0], cell.dropout, 1, True)[0]
+            return x * m.unsqueeze(1)
+        return x
+
+
+_BASE_RNN_KEYS = ("units", "activation", "recurrent_activation", "use_bias", "kernel_initializer",
+                  "recurrent_initializer", "bias_initializer", "unit_forget_bias",
+                  "kernel_regularizer", "recurrent_regularizer", "bias_regularizer",
+                  "activity_regularizer", "kernel_constraint", "recurrent_constraint",
+                  "bias_constraint", "dropout", "recurrent_dropout", "implementation", "reset_after")
+
+
+class SimpleRNN(_CellForwarding):
+    """Fully-connected RNN whose output is fed back as input.
+
+    Args:
+        units, activation, use_bias, *_initializer, *_regularizer, *_constraint, dropout,
+            recurrent_dropout: see :class:`SimpleRNNCell`.
+        activity_regularizer: regularizer applied to the layer's output.
+        return_sequences, return_state, go_backwards, stateful, unroll: see :class:`RNN`.
+
+    Input shape:
+        ``(batch, timesteps, input_dim)``.
+
+    Output shape:
+        ``(batch, timesteps, units)`` or ``(batch, units)`` (a list with the states if
+        return_state).
+
+    Example:
+        >>> model.add(SimpleRNN(16, input_shape=(10, 8)))
+    """
+
+    _cell_keys = ("units", "activation", "use_bias", "kernel_initializer", "recurrent_initializer",
+                  "bias_initializer", "kernel_regularizer", "recurrent_regularizer",
+                  "bias_regularizer", "kernel_constraint", "recurrent_constraint",
+                  "bias_constraint", "dropout", "recurrent_dropout")
+    _config_order = _BASE_RNN_KEYS
+
+    @keras1.legacy_interface("SimpleRNN")
+    def __init__(self, units, activation="tanh", use_bias=True, kernel_initializer="glorot_uniform",
+                 recurrent_initializer="orthogonal", bias_initializer="zeros",
+                 kernel_regularizer=None, recurrent_regularizer=None, bias_regularizer=None,
+                 activity_regularizer=None, kernel_constraint=None, recurrent_constraint=None,
+                 bias_constraint=None, dropout=0., recurrent_dropout=0., return_sequences=False,
+                 return_state=False, go_backwards=False, stateful=False, unroll=False, **kwargs):
+        if "implementation" in kwargs:
+            # Keras 2.2.4 drops it with a warning: SimpleRNN has a single implementation.
+            _implementation("SimpleRNN", kwargs.pop("implementation"))
+        cell = SimpleRNNCell(units, activation=activation, use_bias=use_bias,
+                             kernel_initializer=kernel_initializer,
+                             recurrent_initializer=recurrent_initializer,
+                             bias_initializer=bias_initializer,
+                             kernel_regularizer=kernel_regularizer,
+                             recurrent_regularizer=recurrent_regularizer,
+                             bias_regularizer=bias_regularizer, kernel_constraint=kernel_constraint,
+                             recurrent_constraint=recurrent_constraint,
+                             bias_constraint=bias_constraint, dropout=dropout,
+                             recurrent_dropout=recurrent_dropout)
+        super(SimpleRNN, self).__init__(cell, return_sequences=return_sequences,
+                                        return_state=return_state, go_backwards=go_backwards,
+                                        stateful=stateful, unroll=unroll, **kwargs)
+        self.activity_regularizer = regularizers.get(activity_regularizer)
+
+
+class GRU(_CellForwarding):
+    """Gated Recurrent Unit (Keras 2.2.4: ``recurrent_activation='hard_sigmoid'``,
+    ``reset_after=False`` by default).
+
+    Args:
+        units, activation, recurrent_activation, use_bias, *_initializer, *_regularizer,
+            *_constraint, dropout, recurrent_dropout, implementation, reset_after: see
+            :class:`GRUCell`.
+        activity_regularizer: regularizer applied to the layer's output.
+        return_sequences, return_state, go_backwards, stateful, unroll: see :class:`RNN`.
+
+    With ``reset_after=True, recurrent_activation='sigmoid', activation='tanh'`` and no mask or
+    recurrent dropout, this runs torch's fused GRU kernel (gate blocks reordered z,r,h -> r,z,n).
+
+    Input shape:
+        ``(batch, timesteps, input_dim)``.
+
+    Output shape:
+        ``(batch, timesteps, units)`` or ``(batch, units)`` (a list with the state if
+        return_state).
+
+    Example:
+        >>> model.add(GRU(32, input_shape=(10, 8)))
+    """
+
+    _cell_keys = SimpleRNN._cell_keys + ("recurrent_activation", "implementation", "reset_after")
+    _config_order = _BASE_RNN_KEYS
+
+    @keras1.legacy_interface("GRU")
+    def __init__(self, units, activation="tanh", recurrent_activation="hard_sigmoid", use_bias=True,
+                 kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
+                 bias_initializer="zeros", kernel_regularizer=None, recurrent_regularizer=None,
+                 bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
+                 recurrent_constraint=None, bias_constraint=None, dropout=0., recurrent_dropout=0.,
+                 implementation=1, return_sequences=False, return_state=False, go_backwards=False,
+                 stateful=False, unroll=False, reset_after=False, **kwargs):
+        cell = GRUCell(units, activation=activation, recurrent_activation=recurrent_activation,
+                       use_bias=use_bias, kernel_initializer=kernel_initializer,
+                       recurrent_initializer=recurrent_initializer,
+                       bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
+                       recurrent_regularizer=recurrent_regularizer,
+                       bias_regularizer=bias_regularizer, kernel_constraint=kernel_constraint,
+                       recurrent_constraint=recurrent_constraint, bias_constraint=bias_constraint,
+                       dropout=dropout, recurrent_dropout=recurrent_dropout,
+                       implementation=implementation, reset_after=reset_after)
+        super(GRU, self).__init__(cell, return_sequences=return_sequences,
+                                  return_state=return_state, go_backwards=go_backwards,
+                                  stateful=stateful, unroll=unroll, **kwargs)
+        self.activity_regularizer = regularizers.get(activity_regularizer)
+
+    def _fused(self, x, states, training):
+        cell = self.cell
+        if not cell.reset_after or not self._fused_weights_ok(training):
+            return None
+        x = self._input_dropout(x, training)
+        u = cell.units
+
+        def rzn(w):  # Keras z,r,h blocks -> torch r,z,n
+            return torch.cat([w[..., u:2 * u], w[..., :u], w[..., 2 * u:]], dim=-1)
+
+        params = [rzn(cell.kernel).t(), rzn(cell.recurrent_kernel).t()]
+        if cell.use_bias:
+            b = rzn(cell.bias)
+            params += [b[0], b[1]]
+        out, h = torch.gru(x, states[0].unsqueeze(0).contiguous(), params, cell.use_bias, 1, 0.0,
+                           False, False, True)
+        h = h[0]
+        return out, h, [h]
+
+
+class LSTM(_CellForwarding):
+    """Long Short-Term Memory layer (Keras 2.2.4: ``recurrent_activation='hard_sigmoid'`` by
+    default, gate blocks i, f, c, o).
+
+    Args:
+        units, activation, recurrent_activation, use_bias, *_initializer, unit_forget_bias,
+            *_regularizer, *_constraint, dropout, recurrent_dropout, implementation: see
+            :class:`LSTMCell`.
+        activity_regularizer: regularizer applied to the layer's output.
+        return_sequences, return_state, go_backwards, stateful, unroll: see :class:`RNN`.
+
+    With ``recurrent_activation='sigmoid', activation='tanh'`` and no mask or recurrent dropout,
+    this runs torch's fused LSTM kernel on views of the Keras weights (torch's i,f,g,o == Keras's
+    i,f,c,o).
+
+    Input shape:
+        ``(batch, timesteps, input_dim)``.
+
+    Output shape:
+        ``(batch, timesteps, units)`` or ``(batch, units)`` (a list ``[output, h, c]`` if
+        return_state).
+
+    Example:
+        >>> model.add(LSTM(128, recurrent_activation='sigmoid', input_shape=(80, 128)))
+    """
+
+    _cell_keys = SimpleRNN._cell_keys + ("recurrent_activation", "implementation",
+                                         "unit_forget_bias")
+    _config_order = _BASE_RNN_KEYS
+
+    @keras1.legacy_interface("LSTM")
+    def __init__(self, units, activation="tanh", recurrent_activation="hard_sigmoid", use_bias=True,
+                 kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
+                 bias_initializer="zeros", unit_forget_bias=True, kernel_regularizer=None,
+                 recurrent_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, recurrent_constraint=None, bias_constraint=None,
+                 dropout=0., recurrent_dropout=0., implementation=1, return_sequences=False,
+                 return_state=False, go_backwards=False, stateful=False, unroll=False, **kwargs):
+        cell = LSTMCell(units, activation=activation, recurrent_activation=recurrent_activation,
+                        use_bias=use_bias, kernel_initializer=kernel_initializer,
+                        recurrent_initializer=recurrent_initializer,
+                        unit_forget_bias=unit_forget_bias, bias_initializer=bias_initializer,
+                        kernel_regularizer=kernel_regularizer,
+                        recurrent_regularizer=recurrent_regularizer,
+                        bias_regularizer=bias_regularizer, kernel_constraint=kernel_constraint,
+                        recurrent_constraint=recurrent_constraint, bias_constraint=bias_constraint,
+                        dropout=dropout, recurrent_dropout=recurrent_dropout,
+                        implementation=implementation)
+        super(LSTM, self).__init__(cell, return_sequences=return_sequences,
+                                   return_state=return_state, go_backwards=go_backwards,
+                                   stateful=stateful, unroll=unroll, **kwargs)
+        self.activity_regularizer = regularizers.get(activity_regularizer)
+
+    def _fused(self, x, states, training):
+        cell = self.cell
+        if not self._fused_weights_ok(training):
+            return None
+        x = self._input_dropout(x, training)
+        return _torch_lstm(x, states, cell.kernel.t(), cell.recurrent_kernel.t(),
+                           cell.bias, None if cell.bias is None else torch.zeros_like(cell.bias))
+
+
+def _torch_lstm(x, states, w_ih, w_hh, b_ih, b_hh):
+    """torch's fused LSTM (batch_first) from Keras-gate-ordered torch-layout weights."""
+    params = [w_ih, w_hh] + ([b_ih, b_hh] if b_ih is not None else [])
+    hx = (states[0].unsqueeze(0).contiguous(), states[1].unsqueeze(0).contiguous())
+    out, h, c = torch.lstm(x, hx, params, b_ih is not None, 1, 0.0, False, False, True)
+    h, c = h[0], c[0]
+    return out, h, [h, c]
 
 
 def _builtin_objects():
-    return []
+    return [(RNN, "RNN", ()), (StackedRNNCells, "StackedRNNCells", ()),
+            (SimpleRNNCell, "SimpleRNNCell", ()), (GRUCell, "GRUCell", ()),
+            (LSTMCell, "LSTMCell", ()), (SimpleRNN, "SimpleRNN", ()), (GRU, "GRU", ()),
+            (LSTM, "LSTM", ())]

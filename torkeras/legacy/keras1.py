@@ -65,6 +65,270 @@ TABLE = {
     },
 }
 
+_DIM = {"dim_ordering": _DIM_ORDERING}
+_W_B = {
+    "init": "kernel_initializer",
+    "W_regularizer": "kernel_regularizer",
+    "b_regularizer": "bias_regularizer",
+    "W_constraint": "kernel_constraint",
+    "b_constraint": "bias_constraint",
+    "bias": "use_bias",
+}
+_CONV_2D_RENAMES = dict(_W_B, nb_filter="filters", subsample="strides", border_mode="padding",
+                        dim_ordering="data_format")
+_CONV_1D_RENAMES = dict(_W_B, nb_filter="filters", filter_length="kernel_size",
+                        subsample_length="strides", border_mode="padding")
+_RNN_RENAMES = {
+    "output_dim": "units",
+    "init": "kernel_initializer",
+    "inner_init": "recurrent_initializer",
+    "inner_activation": "recurrent_activation",
+    "W_regularizer": "kernel_regularizer",
+    "b_regularizer": "bias_regularizer",
+    "U_regularizer": "recurrent_regularizer",
+    "dropout_W": "dropout",
+    "dropout_U": "recurrent_dropout",
+    "consume_less": "implementation",
+}
+_CONSUME_LESS = {"consume_less": {"cpu": 0, "mem": 1, "gpu": 2}}
+
+
+def _is_int(v):
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _input_dim_pre(name, args, kwargs):
+    """``input_dim`` (+ ``input_length``) -> ``input_shape=(input_length, input_dim)``."""
+    converted = []
+    if "input_dim" in kwargs:
+        if "input_shape" in kwargs or "batch_input_shape" in kwargs:
+            raise TypeError("`%s` received both the Keras-1 argument `input_dim` and the Keras 2 "
+                            "argument `input_shape`. Stick to the latter!" % (name,))
+        length = kwargs.pop("input_length", None)
+        kwargs["input_shape"] = (length, kwargs.pop("input_dim"))
+        converted.append("input_dim")
+    return args, kwargs, converted
+
+
+def _forget_bias_pre(name, args, kwargs):
+    converted = []
+    if "forget_bias_init" in kwargs:
+        value = kwargs.pop("forget_bias_init")
+        mapping = {"one": True, "ones": True, "zero": False, "zeros": False}
+        if value not in mapping:
+            raise LegacyArgumentError(
+                "`%s`: the Keras-1 argument forget_bias_init=%r cannot be translated exactly: Keras 2 "
+                "only has unit_forget_bias (forget-gate bias 1, 'one') or zeros ('zero')."
+                % (name, value))
+        if "unit_forget_bias" in kwargs:
+            raise TypeError("`%s` received both forget_bias_init and unit_forget_bias. Stick to the "
+                            "latter!" % (name,))
+        kwargs["unit_forget_bias"] = mapping[value]
+        converted.append("forget_bias_init")
+    return args, kwargs, converted
+
+
+def _recurrent_pre(name, args, kwargs):
+    args, kwargs, a = _input_dim_pre(name, args, kwargs)
+    args, kwargs, b = _forget_bias_pre(name, args, kwargs)
+    return args, kwargs, a + b
+
+
+def _kernel_pre(name, args, kwargs, dims, kw_names):
+    """Merge Keras-1 per-axis kernel sizes (positional ints or ``nb_row``/``nb_col``...) into
+    ``kernel_size``. Three ints in ``Conv2D(64, 3, 3)`` mean a 3x3 kernel, never ``strides=3``."""
+    converted = []
+    if len(args) > dims + 1:
+        raise TypeError("`%s` can receive at most %d positional arguments (filters and %d kernel "
+                        "sizes). Received %r" % (name, dims + 1, dims, args))
+    if len(args) == dims + 1 and all(_is_int(a) for a in args[1:]):
+        for kw in ("padding", "strides", "data_format"):
+            if kw in kwargs:
+                raise ValueError(
+                    "`%s%r` with `%s=` looks like Keras 2 code passing both `kernel_size` and "
+                    "`strides` as integer positional arguments; this is ambiguous and disallowed "
+                    "(as in Keras 2). Pass `strides` as a keyword argument." % (name, args, kw))
+        args = (args[0], tuple(args[1:]))
+        converted.append("/".join(kw_names))
+    elif len(args) >= 2 and len(args) <= dims and _is_int(args[-1]) and len(args) > 1 and \
+            all(k in kwargs for k in kw_names[len(args) - 1:]):
+        sizes = list(args[1:]) + [kwargs.pop(k) for k in kw_names[len(args) - 1:]]
+        args = (args[0], tuple(sizes))
+        converted.append("/".join(kw_names))
+    elif len(args) <= 1 and all(k in kwargs for k in kw_names):
+        kwargs["kernel_size"] = tuple(kwargs.pop(k) for k in kw_names)
+        converted.append("/".join(kw_names))
+    elif any(k in kwargs for k in kw_names):
+        raise LegacyArgumentError("`%s`: Keras-1 kernel sizes %s must all be given. Received %r"
+                                  % (name, "/".join(kw_names),
+                                     {k: kwargs[k] for k in kw_names if k in kwargs}))
+    return args, kwargs, converted
+
+
+def _conv2d_pre(name, args, kwargs):
+    return _kernel_pre(name, args, kwargs, 2, ("nb_row", "nb_col"))
+
+
+def _conv3d_pre(name, args, kwargs):
+    return _kernel_pre(name, args, kwargs, 3, ("kernel_dim1", "kernel_dim2", "kernel_dim3"))
+
+
+def _separable_pre(name, args, kwargs):
+    converted = []
+    if "init" in kwargs:
+        init = kwargs.pop("init")
+        for new in ("depthwise_initializer", "pointwise_initializer"):
+            if new in kwargs:
+                raise TypeError("`%s` received both the Keras-1 `init` and `%s`. Stick to the latter!"
+                                % (name, new))
+            kwargs[new] = init
+        converted.append("init")
+    args, kwargs, more = _conv2d_pre(name, args, kwargs)
+    return args, kwargs, converted + more
+
+
+def _deconv2d_pre(name, args, kwargs):
+    """Keras 1 ``Deconvolution2D(nb_filter, nb_row, nb_col, output_shape, ...)``: Keras 2.2.4 drops
+    ``output_shape`` (the output size follows from the input, strides and padding)."""
+    converted = []
+    if len(args) == 4 and isinstance(args[3], (tuple, list)):
+        kwargs["output_shape"] = args[3]
+        args = args[:3]
+    if "output_shape" in kwargs:
+        kwargs.pop("output_shape")
+        converted.append("output_shape")
+    args, kwargs, more = _conv2d_pre(name, args, kwargs)
+    return args, kwargs, converted + more
+
+
+def _conv_lstm_pre(name, args, kwargs):
+    args, kwargs, a = _conv2d_pre(name, args, kwargs)
+    args, kwargs, b = _forget_bias_pre(name, args, kwargs)
+    return args, kwargs, a + b
+
+
+def _zeropadding2d_pre(name, args, kwargs):
+    converted = []
+    padding = args[0] if args else kwargs.get("padding")
+    if isinstance(padding, dict):
+        keys = {"top_pad", "bottom_pad", "left_pad", "right_pad"}
+        unknown = set(padding) - keys
+        if unknown:
+            raise LegacyArgumentError("`%s`: unexpected key(s) %s in the Keras-1 padding dict; "
+                                      "expected %s." % (name, sorted(unknown), sorted(keys)))
+        value = ((padding.get("top_pad", 0), padding.get("bottom_pad", 0)),
+                 (padding.get("left_pad", 0), padding.get("right_pad", 0)))
+        if args:
+            args = (value,) + tuple(args[1:])
+        else:
+            kwargs["padding"] = value
+        converted.append("padding dict")
+    return args, kwargs, converted
+
+
+def _mode_zero(value):
+    if value == 0:
+        return None
+    return ("BatchNormalization mode=%r (1: sample-wise, 2: feature-wise with batch statistics at "
+            "test time) does not exist in Keras 2; only mode=0 can be read." % (value,))
+
+
+def _no_embedding_dropout(value):
+    if not value:
+        return None
+    return ("Embedding(dropout=...) dropped whole embedding rows in Keras 1 and was removed in Keras 2; "
+            "add SpatialDropout1D(%r) after the Embedding for a similar (not identical) effect." % (value,))
+
+
+def _update(base, **more):
+    out = dict(base)
+    out.update(more)
+    return out
+
+
+TABLE.update({
+    "Conv1D": {"positional": ("filters", "kernel_size"), "renames": _CONV_1D_RENAMES,
+               "preprocess": _input_dim_pre},
+    "LocallyConnected1D": {"positional": ("filters", "kernel_size"), "renames": _CONV_1D_RENAMES,
+                           "preprocess": _input_dim_pre},
+    "Conv2D": {"positional": ("filters", "kernel_size"), "renames": _CONV_2D_RENAMES,
+               "values": _DIM, "preprocess": _conv2d_pre},
+    "LocallyConnected2D": {"positional": ("filters", "kernel_size"), "renames": _CONV_2D_RENAMES,
+                           "values": _DIM, "preprocess": _conv2d_pre},
+    "Conv2DTranspose": {"positional": ("filters", "kernel_size"), "renames": _CONV_2D_RENAMES,
+                        "values": _DIM, "preprocess": _deconv2d_pre},
+    "SeparableConv2D": {"positional": ("filters", "kernel_size"),
+                        "renames": {k: v for k, v in _CONV_2D_RENAMES.items()
+                                    if k not in ("init", "W_regularizer", "W_constraint")},
+                        "values": _DIM, "preprocess": _separable_pre},
+    "Conv3D": {"positional": ("filters", "kernel_size"), "renames": _CONV_2D_RENAMES,
+               "values": _DIM, "preprocess": _conv3d_pre},
+    "MaxPooling1D": {"positional": ("pool_size", "strides", "padding"),
+                     "renames": {"pool_length": "pool_size", "stride": "strides",
+                                 "border_mode": "padding"}},
+    "AveragePooling1D": {"positional": ("pool_size", "strides", "padding"),
+                         "renames": {"pool_length": "pool_size", "stride": "strides",
+                                     "border_mode": "padding"}},
+    "MaxPooling2D": {"positional": ("pool_size", "strides", "padding"),
+                     "renames": {"border_mode": "padding", "dim_ordering": "data_format"},
+                     "values": _DIM},
+    "AveragePooling2D": {"positional": ("pool_size", "strides", "padding"),
+                         "renames": {"border_mode": "padding", "dim_ordering": "data_format"},
+                         "values": _DIM},
+    "MaxPooling3D": {"positional": ("pool_size", "strides", "padding"),
+                     "renames": {"border_mode": "padding", "dim_ordering": "data_format"},
+                     "values": _DIM},
+    "AveragePooling3D": {"positional": ("pool_size", "strides", "padding"),
+                         "renames": {"border_mode": "padding", "dim_ordering": "data_format"},
+                         "values": _DIM},
+    "GlobalMaxPooling2D": {"positional": None, "renames": {"dim_ordering": "data_format"}, "values": _DIM},
+    "GlobalAveragePooling2D": {"positional": None, "renames": {"dim_ordering": "data_format"},
+                               "values": _DIM},
+    "GlobalMaxPooling3D": {"positional": None, "renames": {"dim_ordering": "data_format"}, "values": _DIM},
+    "GlobalAveragePooling3D": {"positional": None, "renames": {"dim_ordering": "data_format"},
+                               "values": _DIM},
+    "UpSampling1D": {"positional": ("size",), "renames": {"length": "size"}},
+    "UpSampling2D": {"positional": ("size",), "renames": {"dim_ordering": "data_format"}, "values": _DIM},
+    "UpSampling3D": {"positional": ("size",), "renames": {"dim_ordering": "data_format"}, "values": _DIM},
+    "ZeroPadding2D": {"positional": ("padding",), "renames": {"dim_ordering": "data_format"},
+                      "values": _DIM, "preprocess": _zeropadding2d_pre},
+    "ZeroPadding3D": {"positional": ("padding",), "renames": {"dim_ordering": "data_format"},
+                      "values": _DIM},
+    "Cropping2D": {"positional": ("cropping",), "renames": {"dim_ordering": "data_format"},
+                   "values": _DIM},
+    "Cropping3D": {"positional": ("cropping",), "renames": {"dim_ordering": "data_format"},
+                   "values": _DIM},
+    "SpatialDropout1D": {"positional": ("rate",), "renames": {"p": "rate"}},
+    "SpatialDropout2D": {"positional": ("rate",), "renames": {"p": "rate", "dim_ordering": "data_format"},
+                         "values": _DIM},
+    "SpatialDropout3D": {"positional": ("rate",), "renames": {"p": "rate", "dim_ordering": "data_format"},
+                         "values": _DIM},
+    "SimpleRNN": {"positional": ("units",),
+                  "renames": {k: v for k, v in _RNN_RENAMES.items() if k != "inner_activation"},
+                  "values": _CONSUME_LESS, "preprocess": _recurrent_pre},
+    "GRU": {"positional": ("units",), "renames": _RNN_RENAMES, "values": _CONSUME_LESS,
+            "preprocess": _recurrent_pre},
+    "LSTM": {"positional": ("units",), "renames": _RNN_RENAMES, "values": _CONSUME_LESS,
+             "preprocess": _recurrent_pre},
+    "ConvLSTM2D": {"positional": ("filters", "kernel_size"),
+                   "renames": _update(_CONV_2D_RENAMES, inner_init="recurrent_initializer",
+                                      inner_activation="recurrent_activation",
+                                      U_regularizer="recurrent_regularizer", dropout_W="dropout",
+                                      dropout_U="recurrent_dropout"),
+                   "values": _DIM, "preprocess": _conv_lstm_pre},
+    "Embedding": {"positional": ("input_dim", "output_dim"),
+                  "renames": {"init": "embeddings_initializer", "W_regularizer": "embeddings_regularizer",
+                              "W_constraint": "embeddings_constraint"},
+                  "drop_if": {"dropout": _no_embedding_dropout}},
+    "BatchNormalization": {"positional": (), "renames": {"beta_init": "beta_initializer",
+                                                         "gamma_init": "gamma_initializer"},
+                           "drop_if": {"mode": _mode_zero}},
+    "PReLU": {"positional": ("alpha_initializer",), "renames": {"init": "alpha_initializer"}},
+    "GaussianNoise": {"positional": ("stddev",), "renames": {"sigma": "stddev"}},
+    "GaussianDropout": {"positional": ("rate",), "renames": {"p": "rate"}},
+})
+
+
 #: Keras-1 module paths and the torkeras module that answers them (used by ``python -m torkeras run``).
 MODULE_ALIASES = {
     "keras.objectives": "torkeras.objectives",
@@ -114,6 +378,11 @@ def _report(name, old_spellings, new_args, new_kwargs):
 def convert(name, args, kwargs):
     """Translate a Keras-1 call of ``name`` (a class or method in :data:`TABLE`).
 
+    Order (as keras/legacy/interfaces.py @ 2.2.4): the preprocessor (structural changes such as
+    ``Conv2D(32, 3, 3)``), the positional-count check, value maps (applied under the old name), then
+    renames. Arguments in ``drop_if`` are dropped when their value has no effect and rejected with
+    the reason otherwise.
+
     Args:
         name: key of :data:`TABLE`, e.g. ``'Dense'`` or ``'fit'``.
         args: positional arguments (tuple, without ``self``).
@@ -124,10 +393,16 @@ def convert(name, args, kwargs):
 
     Raises:
         TypeError: too many positional arguments, or an old and a new name given together.
+        LegacyArgumentError: a Keras-1 value that cannot be translated exactly.
     """
     spec = TABLE.get(name)
     if spec is None:
         return args, kwargs
+    old_used = []
+    pre = spec.get("preprocess")
+    if pre is not None:
+        args, kwargs, converted = pre(name, tuple(args), dict(kwargs))
+        old_used.extend(converted)
     allowed = spec.get("positional")
     if allowed is not None and len(args) > len(allowed):
         raise TypeError("`%s` can accept only %d positional arguments %s, but you passed %d: %r."
@@ -135,12 +410,20 @@ def convert(name, args, kwargs):
     renames = spec.get("renames", {})
     values = spec.get("values", {})
     dropped = spec.get("dropped", {})
-    if not any(k in kwargs for k in renames) and not any(k in kwargs for k in dropped):
+    drop_if = spec.get("drop_if", {})
+    if not old_used and not any(k in kwargs for k in renames) and not any(
+            k in kwargs for k in dropped) and not any(k in kwargs for k in drop_if):
         return args, kwargs
     new_kwargs = {}
-    old_used = []
     for key, value in kwargs.items():
         if key in dropped:
+            old_used.append(key)
+            continue
+        if key in drop_if:
+            reason = drop_if[key](value)
+            if reason:
+                raise LegacyArgumentError("`%s`: the Keras-1 argument %s=%r cannot be translated "
+                                          "exactly: %s" % (name, key, value, reason))
             old_used.append(key)
             continue
         if key in renames:
@@ -151,21 +434,25 @@ def convert(name, args, kwargs):
                                 % (new_key, name, key, new_key))
             if key in values:
                 vmap = values[key]
-                if value not in vmap:
+                try:
+                    known = value in vmap
+                except TypeError:
+                    known = False
+                if not known:
                     raise LegacyArgumentError(
                         "`%s`: cannot translate the Keras-1 value %s=%r; expected one of %s."
-                        % (name, key, value, sorted(vmap)))
+                        % (name, key, value, sorted(map(str, vmap))))
                 value = vmap[value]
             old_used.append(key)
             new_kwargs[new_key] = value
         else:
             new_kwargs[key] = value
     if allowed:
-        # Keras 2 allows these positionally; fold positional values into names only for the message.
-        for pos_name, pos_value in zip(allowed, args):
+        for pos_name in allowed[:len(args)]:
             if pos_name in new_kwargs:
                 raise TypeError("`%s` got multiple values for argument `%s`." % (name, pos_name))
-    _report(name, old_used, args, new_kwargs)
+    if old_used:
+        _report(name, old_used, args, new_kwargs)
     return args, new_kwargs
 
 

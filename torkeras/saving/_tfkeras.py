@@ -153,3 +153,36 @@ def expand_optimizer_weights(optimizer, values, current):
     if drop and len(values) == len(current) - drop:
         return list(values) + list(current[len(values):])
     return values
+
+
+#: Keys tf.keras / tf-keras write into layer configs that Keras 2.2.4 lacks, with the one value that
+#: means Keras 2.2.4's behaviour (tf_keras/layers/rnn/base_rnn.py: ``time_major``,
+#: ``zero_output_for_mask``). Other values change the results and are refused.
+TF_ONLY_KEYS = {"time_major": False, "zero_output_for_mask": False}
+
+
+def strip_tf_only_keys(entry):
+    """Drop :data:`TF_ONLY_KEYS` holding their neutral value from a ``{'class_name', 'config'}``
+    entry and the layers or cells nested in it; raise ValueError for any other value."""
+    if not isinstance(entry, dict):
+        return entry
+    config = entry.get("config")
+    if not isinstance(config, dict):
+        return entry
+    config = dict(config)
+    for key, neutral in TF_ONLY_KEYS.items():
+        if key in config:
+            if config[key] != neutral:
+                raise ValueError("layer %r (%s) sets %s=%r, a tf.keras option Keras 2.2.4 (and "
+                                 "torkeras) do not implement; only %s=%r can be read."
+                                 % (config.get("name"), entry.get("class_name"), key, config[key],
+                                    key, neutral))
+            del config[key]
+    for nested in ("layer", "cell"):
+        if isinstance(config.get(nested), dict):
+            config[nested] = strip_tf_only_keys(config[nested])
+        elif isinstance(config.get(nested), list):
+            config[nested] = [strip_tf_only_keys(c) for c in config[nested]]
+    if isinstance(config.get("cells"), list):
+        config["cells"] = [strip_tf_only_keys(c) for c in config["cells"]]
+    return dict(entry, config=config)

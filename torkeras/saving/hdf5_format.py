@@ -366,6 +366,10 @@ def upgrade_layer_configs(config, keras_version):
     def walk(entry):
         if not isinstance(entry, dict) or "class_name" not in entry:
             return entry
+        try:
+            entry = _tfkeras.strip_tf_only_keys(entry)
+        except ValueError as e:
+            raise HDF5FormatError("Cannot read this model: %s" % (e,))
         answer = hook.upgrade_layer_config(class_name=entry["class_name"],
                                            config=entry.get("config"), keras_version=keras_version)
         if answer is not None:
