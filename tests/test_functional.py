@@ -177,3 +177,13 @@ def test_get_layer_and_layer_io_attributes():
     assert model.get_layer(index=0).name == "a"
     with pytest.raises(ValueError, match="No such layer"):
         model.get_layer("nope")
+
+
+def test_incompatible_shapes_name_both_layers():
+    from torkeras.layers import Add
+    x = Input(shape=(4,))
+    a = Dense(3, name="left")(x)
+    b = Dense(5, name="right")(x)
+    with pytest.raises(ValueError, match=r"left \(output shape \(None, 3\)\).*right \(output shape "
+                                         r"\(None, 5\)\)"):
+        Add(name="sum")([a, b])

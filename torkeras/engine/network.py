@@ -92,11 +92,17 @@ def call_symbolic(layer, inputs, kwargs):
                              "not supported; pass them in the inputs list." % (layer.name, kw))
     shapes = [t._keras_shape for t in in_list]
     shape_arg = shapes[0] if single else shapes
-    if not layer.built:
-        layer._build_for(shape_arg)
-    else:
-        layer._check_input_spec_shape(shape_arg)
-    out_shape = layer.compute_output_shape(shape_arg)
+    try:
+        if not layer.built:
+            layer._build_for(shape_arg)
+        else:
+            layer._check_input_spec_shape(shape_arg)
+        out_shape = layer.compute_output_shape(shape_arg)
+    except ValueError as e:
+        sources = ", ".join("%s (output shape %s)" % (t._keras_history[0].name, t._keras_shape)
+                            for t in in_list)
+        raise ValueError("Layer %s (%s) cannot be called on the output of %s: %s"
+                         % (layer.name, type(layer).__name__, sources, e)) from e
     multi = isinstance(out_shape, list)
     out_shapes = out_shape if multi else [out_shape]
     node_index = len(layer._inbound_nodes)
