@@ -77,6 +77,10 @@ LAYER_EXAMPLES = {
     "ThresholdedReLU": (dict(theta=0.5), (4,)),
     "Softmax": (dict(axis=-1), (4,)),
     "ReLU": (dict(max_value=6.0, negative_slope=0.1, threshold=0.0), (4,)),
+    # Keras-1 legacy layers
+    "AtrousConvolution1D": (dict(nb_filter=3, filter_length=3, atrous_rate=2), (9, 2)),
+    "AtrousConvolution2D": (dict(nb_filter=2, nb_row=3, nb_col=3, atrous_rate=(2, 2),
+                                 border_mode="same"), (7, 7, 2)),
     # recurrent and wrappers
     "RNN": (dict(cell=keras.layers.LSTMCell(3), return_sequences=True), (5, 4)),
     "SimpleRNN": (dict(units=3, activation="relu", kernel_regularizer="l2", go_backwards=True), (5, 4)),
@@ -95,6 +99,7 @@ SKIP_LAYERS = {"InputLayer": "is the input of every model below", "Sequential": 
                "Model": "a model (tests/test_functional.py)"}
 for _merge in ("Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Dot"):
     SKIP_LAYERS[_merge] = "a merge layer: tested in a functional model by test_merge_layer_conformance"
+SKIP_LAYERS["Merge"] = "Keras-1 Merge: tests/test_keras1_merge.py"
 for _cell in ("SimpleRNNCell", "GRUCell", "LSTMCell", "StackedRNNCells", "ConvLSTM2DCell"):
     SKIP_LAYERS[_cell] = "an RNN cell: covered through RNN(cell) and the golden tests"
 

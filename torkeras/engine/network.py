@@ -188,7 +188,19 @@ class Network(Layer):
         self.input_layers = [t._keras_history[0] for t in self.inputs]
         self.output_layers = [t._keras_history[0] for t in self.outputs]
         self._map_graph()
+        self._add_internal_node()
         self.built = True
+
+    def _add_internal_node(self):
+        """Node 0 of a model links its own inputs to its outputs (Keras 2.2.4 Network.__init__); a
+        call of the model as a layer is therefore node 1, as configs written by Keras count it."""
+        if self._inbound_nodes and getattr(self._inbound_nodes[0], "internal", False):
+            return
+        node = Node(self, [], [], [], list(getattr(self, "inputs", [])),
+                    list(getattr(self, "outputs", [])), [], [])
+        node.internal = True
+        self._inbound_nodes.remove(node)
+        self._inbound_nodes.insert(0, node)
 
     # -------------------------------------------------------------- graph analysis (Keras 2.2.4 rules)
     def _map_graph(self):
@@ -392,7 +404,9 @@ class Network(Layer):
         """Keras 2.2.4 Network config: layers with inbound_nodes, input_layers, output_layers."""
         node_conversion = {}
         for layer in self._graph_layers:
-            kept = 0
+            # a nested model's own node 0 is not serialized: its calls count from 1 (Keras 2.2.4)
+            kept = 1 if layer._inbound_nodes and getattr(layer._inbound_nodes[0], "internal",
+                                                          False) else 0
             for i, _ in enumerate(layer._inbound_nodes):
                 key = _node_key(layer, i)
                 if key in self._network_nodes:

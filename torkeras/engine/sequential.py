@@ -28,6 +28,9 @@ class Sequential(Model):
         self._input_batch_shape = None
         self._input_dtype = K.floatx()
         self._input_layer_name = None
+        # [(name, batch_shape, dtype)] when the first layer brings several model inputs of its own
+        # (a layer with ``_sequential_inputs()``: the Keras-1 Merge of models, torkeras/legacy/layers.py).
+        self._feeds = None
         self._plan = None
         if layers:
             for layer in layers:
@@ -55,6 +58,12 @@ class Sequential(Model):
             raise ValueError("All layers added to a Sequential model should have unique names. Name %r "
                              "is already the name of a layer in this model. Update the `name` argument "
                              "to pass a unique name." % (layer.name,))
+        if not len(self._layer_list) and self._input_batch_shape is None and \
+                hasattr(layer, "_sequential_inputs"):
+            self._feeds = list(layer._sequential_inputs())
+            self._input_batch_shape = [tuple(s) for _, s, _ in self._feeds]
+            self._input_dtype = self._feeds[0][2]
+            self._input_layer_name = self._feeds[0][0]
         if not len(self._layer_list) and self._input_batch_shape is None:
             shape = getattr(layer, "batch_input_shape", None)
             if shape is None and isinstance(layer, Model) and layer.built:
@@ -70,9 +79,11 @@ class Sequential(Model):
                 self._layer_list[-2].output_shape
             self._connect(layer, shape)
             self.built = True
+            self._add_internal_node()
 
     def _connect(self, layer, input_shape):
-        input_shape = tuple(input_shape)
+        input_shape = [tuple(s) for s in input_shape] if isinstance(input_shape, list) else \
+            tuple(input_shape)
         layer._build_for(input_shape)
         out = layer.compute_output_shape(input_shape)
         layer._keras_input_shape = input_shape
@@ -84,9 +95,10 @@ class Sequential(Model):
             raise TypeError("There are no layers in the model.")
         del self._layer_list[len(self._layer_list) - 1]
         self._plan = None
-        if not len(self._layer_list) and self._input_layer_name and \
-                self._input_layer_name.endswith("_input"):
+        if not len(self._layer_list) and (self._feeds or self._input_layer_name and
+                                          self._input_layer_name.endswith("_input")):
             self._input_batch_shape = None
+            self._feeds = None
             self.built = False
 
     def build(self, input_shape=None):
@@ -96,7 +108,7 @@ class Sequential(Model):
         if input_shape is None:
             raise ValueError("You must provide an `input_shape` argument to build a Sequential model "
                              "whose first layer has no input shape.")
-        input_shape = tuple(input_shape)
+        input_shape = list(input_shape) if self._feeds else tuple(input_shape)
         if self._input_batch_shape is None:
             self._input_batch_shape = input_shape
             if len(self._layer_list):
@@ -106,6 +118,7 @@ class Sequential(Model):
             self._connect(layer, shape)
             shape = layer.output_shape
         self.built = True
+        self._add_internal_node()
 
     def _build_from_data(self, x):
         if self._input_batch_shape is not None:
@@ -125,6 +138,8 @@ class Sequential(Model):
     # ------------------------------------------------------------------ shapes / names
     @property
     def input_names(self):
+        if self._feeds:
+            return [name for name, _, _ in self._feeds]
         if self._input_layer_name is None:
             first = self._layer_list[0].name if len(self._layer_list) else self.name
             return [first + "_input"]
@@ -137,6 +152,8 @@ class Sequential(Model):
         return [self._layer_list[-1].name]
 
     def _feed_input_shapes(self):
+        if self._feeds:
+            return list(self._input_batch_shape)
         return [self._input_batch_shape]
 
     def _output_shapes(self):
@@ -175,7 +192,7 @@ class Sequential(Model):
         return plan
 
     def _forward(self, inputs, training):
-        x = inputs[0]
+        x = list(inputs) if self._feeds else inputs[0]
         plan = self._plan or self._make_plan()
         extra = [] if training else None
         mask = None
@@ -194,7 +211,8 @@ class Sequential(Model):
     def call(self, inputs, training=None, mask=None):
         if not self.built:
             self.build((None,) + tuple(inputs.shape[1:]))
-        outs, _ = self._forward([inputs], bool(training) if training is not None else False)
+        outs, _ = self._forward(list(inputs) if self._feeds else [inputs],
+                                bool(training) if training is not None else False)
         return outs[0]
 
     def _build_for(self, input_shape):
@@ -225,7 +243,7 @@ class Sequential(Model):
         for i, layer in enumerate(self._layer_list):
             cfg = layer.get_config()
             if i == 0 and self._input_batch_shape is not None and "batch_input_shape" not in cfg \
-                    and not isinstance(layer, Model):
+                    and not isinstance(layer, Model) and not self._feeds:
                 cfg["batch_input_shape"] = list(self._input_batch_shape)
             layer_configs.append({"class_name": layer.__class__.__name__, "config": cfg})
         return copy.deepcopy({"name": self.name, "layers": layer_configs})

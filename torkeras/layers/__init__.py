@@ -18,6 +18,8 @@ from .recurrent import *  # noqa: F401,F403
 from .cudnn_recurrent import *  # noqa: F401,F403
 from .convolutional_recurrent import *  # noqa: F401,F403
 from .wrappers import *  # noqa: F401,F403
+from ..legacy.layers import (AtrousConv1D, AtrousConv2D, AtrousConvolution1D,  # noqa: F401
+                             AtrousConvolution2D, Merge, MergeModuleShim as _MergeModuleShim)
 from .. import _registry
 from ..utils.generic_utils import deserialize_keras_object, serialize_keras_object
 
@@ -53,5 +55,10 @@ def _builtin_objects():
     objects = []
     for family in _FAMILIES:
         objects.extend(importlib.import_module("torkeras.layers." + family)._builtin_objects())
+    objects.extend(importlib.import_module("torkeras.legacy.layers")._builtin_objects())
     return objects + [(InputLayer, "InputLayer", ()), (Sequential, "Sequential", ()),
                                       (Model, "Model", ("Functional",))]
+
+
+# Keras 1 ``merge(...)`` function and Keras 2 ``keras.layers.merge`` module under one name.
+merge = _MergeModuleShim(merge)

@@ -140,18 +140,31 @@ def _unused_tail(optimizer, n_values):
 
 
 def compact_optimizer_weights(optimizer, names, values):
-    """Drop the stateless trailing arrays (see :func:`_unused_tail`) before writing a file."""
+    """The optimizer state as tf-keras's legacy optimizers store it.
+
+    Drops the stateless trailing arrays (see :func:`_unused_tail`), and for Nadam inserts the
+    momentum schedule product after ``iterations`` (tf-keras's ``momentum_cache``; Keras 2.2.4 did
+    not save it), so tf-keras restores the state.
+    """
+    names, values = list(names), list(values)
     drop = _unused_tail(optimizer, len(values))
     if drop:
-        return names[:len(names) - drop], values[:len(values) - drop]
+        names, values = names[:len(names) - drop], values[:len(values) - drop]
+    if type(optimizer).__name__ == "Nadam" and values:
+        names.insert(1, "Nadam/momentum_cache:0")
+        values.insert(1, np.asarray(optimizer.m_schedule, dtype=np.float32))
     return names, values
 
 
 def expand_optimizer_weights(optimizer, values, current):
-    """Inverse of :func:`compact_optimizer_weights`: re-add the stateless arrays from ``current``."""
+    """Inverse of :func:`compact_optimizer_weights`: re-add the stateless arrays from ``current``
+    and drop Nadam's ``momentum_cache`` (torkeras recomputes it from ``iterations``)."""
+    values = list(values)
+    if type(optimizer).__name__ == "Nadam" and len(values) == len(current) + 1:
+        values.pop(1)
     drop = _unused_tail(optimizer, len(current))
     if drop and len(values) == len(current) - drop:
-        return list(values) + list(current[len(values):])
+        return values + list(current[len(values):])
     return values
 
 

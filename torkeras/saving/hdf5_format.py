@@ -169,6 +169,25 @@ def _layer_weight_values(layer):
     return layer.get_weights()
 
 
+def _unique_names(names):
+    """Keras 2.2.4 makes duplicate weight names unique when saving (``name_1:0``, ``name_2:0``...):
+    e.g. the cells of a StackedRNNCells all own a ``kernel``."""
+    seen = set()
+    out = []
+    for name in names:
+        unique = name
+        base, sep, tail = name.rpartition(":")
+        if not sep:
+            base, tail = name, ""
+        k = 1
+        while unique in seen:
+            unique = "%s_%d%s%s" % (base, k, sep, tail)
+            k += 1
+        seen.add(unique)
+        out.append(unique)
+    return out
+
+
 def save_weights_to_group(group, layers):
     """Write ``layers``' weights in Keras's ``save_weights`` layout into an open h5py group."""
     save_attributes(group, "layer_names", [layer.name for layer in layers])
@@ -176,7 +195,7 @@ def save_weights_to_group(group, layers):
     _set_text_attr(group, "keras_version", WRITTEN_KERAS_VERSION)
     for layer in layers:
         g = group.create_group(layer.name)
-        names = layer.weight_names()
+        names = _unique_names(layer.weight_names())
         values = _layer_weight_values(layer)
         save_attributes(g, "weight_names", names)
         for name, val in zip(names, values):
@@ -488,7 +507,10 @@ def _compile_from_training_config(model, training_config, custom_objects, filepa
         if len(metrics) != len(names):
             raise HDF5FormatError("%r: training_config lists metrics for %d outputs; the model has %d."
                                   % (filepath, len(metrics), len(names)))
-        metrics = dict(zip(names, metrics))
+        # tf-keras names a multi-output model's metric "<output>_<name>" in its config
+        metrics = {n: [m[len(n) + 1:] if isinstance(m, str) and len(names) > 1 and
+                       m.startswith(n + "_") else m for m in ms]
+                   for n, ms in zip(names, metrics)}
     model.compile(optimizer=optimizer,
                   loss=convert(training_config.get("loss")),
                   metrics=metrics,
