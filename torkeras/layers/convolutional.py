@@ -12,13 +12,13 @@ channels_last memory format, and the result is permuted back: no copies between 
 ``'same'`` padding is TensorFlow's: ``ceil(in / stride)`` outputs, the odd padding pixel at the end
 (bottom/right). Where that is asymmetric the input is padded explicitly for its size.
 """
-import math
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
 from .. import activations, backend as K, constraints, initializers, regularizers
+from ._common import kernel_bias_config, set_kernel_bias_options
 from ..engine.base_layer import InputSpec, Layer
 from ..legacy import keras1
 
@@ -186,15 +186,9 @@ class _Conv(Layer):
         if self.filters is not None and self.filters % self.groups:
             raise ValueError("`%s`: `filters` must be a multiple of `groups`. Received: filters=%d, "
                              "groups=%d" % (cls, self.filters, self.groups))
-        self.activation = activations.get(activation)
-        self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.activity_regularizer = regularizers.get(activity_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        set_kernel_bias_options(self, activation, use_bias, kernel_initializer, bias_initializer,
+                                kernel_regularizer, bias_regularizer, activity_regularizer,
+                                kernel_constraint, bias_constraint)
         self.input_spec = InputSpec(ndim=rank + 2)
         self._channels_last = self.data_format == "channels_last"
         self._relu = self.activation is activations.relu
@@ -320,16 +314,8 @@ class _Conv(Layer):
             "padding": self.padding,
             "data_format": self.data_format,
             "dilation_rate": self.dilation_rate,
-            "activation": activations.serialize(self.activation),
-            "use_bias": self.use_bias,
-            "kernel_initializer": initializers.serialize(self.kernel_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
-            "kernel_constraint": constraints.serialize(self.kernel_constraint),
-            "bias_constraint": constraints.serialize(self.bias_constraint),
         }
+        config.update(kernel_bias_config(self))
         if self.groups != 1:   # tf.keras's grouped convolution; absent from Keras 2.2.4 configs
             config["groups"] = self.groups
         base = super(_Conv, self).get_config()

@@ -12,11 +12,10 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .. import activations, backend as K, constraints, initializers, regularizers
+from .. import activations, backend as K, regularizers
 from ..engine.base_layer import InputSpec, Layer
 from ..legacy import keras1
-from .recurrent import (RNN, _BuiltinCell, _bool, _dropout_masks, _positive_int, _rate,
-                        _training_flag)
+from .recurrent import RNN, _BuiltinCell, _bool, _dropout_masks, _training_flag
 
 __all__ = ["ConvLSTM2DCell", "ConvLSTM2D"]
 

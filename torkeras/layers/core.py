@@ -7,7 +7,8 @@ import types
 import numpy as np
 import torch
 
-from .. import activations, backend as K, constraints, initializers, regularizers
+from .. import activations, backend as K, regularizers
+from ._common import kernel_bias_config, set_kernel_bias_options
 from ..engine.base_layer import InputSpec, Layer
 from ..legacy import keras1
 
@@ -51,15 +52,9 @@ class Dense(Layer):
                 kwargs["input_shape"] = (_positive_int("Dense", "input_dim", input_dim),)
         super(Dense, self).__init__(**kwargs)
         self.units = _positive_int("Dense", "units", units)
-        self.activation = activations.get(activation)
-        self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.activity_regularizer = regularizers.get(activity_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        set_kernel_bias_options(self, activation, use_bias, kernel_initializer, bias_initializer,
+                                kernel_regularizer, bias_regularizer, activity_regularizer,
+                                kernel_constraint, bias_constraint)
         self.input_spec = InputSpec(min_ndim=2)
         self.supports_masking = True
         self._linear = self.activation is activations.linear
@@ -100,16 +95,8 @@ class Dense(Layer):
     def get_config(self):
         config = {
             "units": self.units,
-            "activation": activations.serialize(self.activation),
-            "use_bias": self.use_bias,
-            "kernel_initializer": initializers.serialize(self.kernel_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
-            "kernel_constraint": constraints.serialize(self.kernel_constraint),
-            "bias_constraint": constraints.serialize(self.bias_constraint),
         }
+        config.update(kernel_bias_config(self))
         base = super(Dense, self).get_config()
         base.update(config)
         return base

@@ -14,7 +14,7 @@ Weights keep Keras 2.2.4's layout, so files load unchanged:
 """
 import torch
 
-from .. import activations, constraints, initializers, regularizers
+from ._common import kernel_bias_config, set_kernel_bias_options
 from ..engine.base_layer import InputSpec, Layer
 from ..legacy import keras1
 from .pooling import _normalize_data_format, _normalize_padding, _normalize_tuple, conv_output_length
@@ -51,15 +51,9 @@ class _LocallyConnected(Layer):
                              "Received: padding=%r" % (cls, padding))
         self.padding = _normalize_padding(cls, padding)
         self.data_format = _normalize_data_format(cls, data_format)
-        self.activation = activations.get(activation)
-        self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.activity_regularizer = regularizers.get(activity_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        set_kernel_bias_options(self, activation, use_bias, kernel_initializer, bias_initializer,
+                                kernel_regularizer, bias_regularizer, activity_regularizer,
+                                kernel_constraint, bias_constraint)
         self.input_spec = InputSpec(ndim=self._rank + 2)
 
     def _make_weights(self, kernel_shape, bias_shape):
@@ -96,17 +90,7 @@ class _LocallyConnected(Layer):
         }
 
     def _tail_config(self):
-        return {
-            "activation": activations.serialize(self.activation),
-            "use_bias": self.use_bias,
-            "kernel_initializer": initializers.serialize(self.kernel_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
-            "kernel_constraint": constraints.serialize(self.kernel_constraint),
-            "bias_constraint": constraints.serialize(self.bias_constraint),
-        }
+        return kernel_bias_config(self)
 
 
 class LocallyConnected1D(_LocallyConnected):
