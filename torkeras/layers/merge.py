@@ -210,6 +210,22 @@ for _cls, _what, _res in ((Add, "adds", "tensor([[3., 3., 3.],\n                
                                   n="2" if _cls._exactly == 2 else "2 or more")
 
 
+def concat_masks(inputs, mask, axis):
+    """The mask of a concatenation: input masks broadcast to the inputs' shapes (a missing mask
+    keeps everything), concatenated along ``axis``, then reduced over the last axis."""
+    if all(m is None for m in mask):
+        return None
+    masks = []
+    for x, m in zip(inputs, mask):
+        if m is None:
+            masks.append(torch.ones_like(x, dtype=torch.bool))
+        elif m.dim() < x.dim():
+            masks.append(m.bool().unsqueeze(-1))
+        else:
+            masks.append(m.bool())
+    return torch.cat(masks, dim=axis).all(dim=-1)
+
+
 class Concatenate(_Merge):
     """Layer that concatenates a list of inputs along ``axis``.
 
@@ -285,17 +301,7 @@ class Concatenate(_Merge):
             raise ValueError("`Concatenate` layer %r: the lists `inputs` and `mask` should have "
                              "the same length (got %d and %d)." % (self.name, len(inputs),
                                                                    len(mask)))
-        if all(m is None for m in mask):
-            return None
-        masks = []
-        for x, m in zip(inputs, mask):
-            if m is None:
-                masks.append(torch.ones_like(x, dtype=torch.bool))
-            elif m.dim() < x.dim():
-                masks.append(m.bool().unsqueeze(-1))
-            else:
-                masks.append(m.bool())
-        return torch.cat(masks, dim=self.axis).all(dim=-1)
+        return concat_masks(inputs, mask, self.axis)
 
     def get_config(self):
         base = super(Concatenate, self).get_config()

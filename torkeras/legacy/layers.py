@@ -33,6 +33,7 @@ from torch import nn
 from .. import backend as K
 from ..engine.base_layer import Layer
 from ..engine.network import is_symbolic
+from ..layers.merge import concat_masks
 from ..errors import LegacyArgumentError
 from . import keras1
 
@@ -487,15 +488,7 @@ class Merge(Layer):
         if mode in ("sum", "mul", "ave", "max"):
             masks = [m.bool() for m in mask if m is not None]
             return torch.stack(masks, 0).all(dim=0)
-        masks = []
-        for x, m in zip(inputs, mask):
-            if m is None:
-                masks.append(torch.ones_like(x, dtype=torch.bool))
-            elif m.dim() < x.dim():
-                masks.append(m.bool().unsqueeze(-1))
-            else:
-                masks.append(m.bool())
-        return torch.cat(masks, dim=self.concat_axis).all(dim=-1)
+        return concat_masks(inputs, mask, self.concat_axis)
 
     # ------------------------------------------------------------------ config
     def get_config(self):
