@@ -8,12 +8,11 @@ row-major, and cuDNN reads it as a ``(units, input_dim)`` matrix. So the torch `
 a gate is that Keras block *reshaped* (not transposed) to ``(units, input_dim)``; recurrent blocks
 are used as stored (``gate = R @ h``). torch runs the fused ``torch.lstm`` / ``torch.gru`` kernels.
 """
-import numpy as np
 import torch
 
 from .. import constraints, initializers, regularizers
 from ..engine.base_layer import InputSpec, Layer
-from .recurrent import RNN, _bool, _positive_int
+from .recurrent import RNN, _ForgetBiasOnes, _bool, _positive_int
 
 __all__ = ["CuDNNGRU", "CuDNNLSTM"]
 
@@ -25,20 +24,6 @@ class _StateSizeOnly(object):
 
     def call(self, *args, **kwargs):
         raise TypeError("CuDNN layers have no step cell.")
-
-
-class _CuDNNOnes(initializers.Initializer):
-    """CuDNNLSTM bias with unit_forget_bias: recurrent forget block 1 (Keras 2.2.4 layout)."""
-
-    def __init__(self, base, units):
-        self.base = base
-        self.units = units
-
-    def __call__(self, shape, dtype=None):
-        u = self.units
-        parts = [np.asarray(self.base((5 * u,), dtype=dtype)), np.ones(u, dtype=np.float32),
-                 np.asarray(self.base((2 * u,), dtype=dtype))]
-        return torch.as_tensor(np.concatenate([p.astype(np.float32) for p in parts]))
 
 
 def _gate_blocks_ih(kernel, n, order):
@@ -263,7 +248,7 @@ class CuDNNLSTM(_CuDNNRNN):
 
     def _bias_init(self):
         if self.unit_forget_bias:
-            return _CuDNNOnes(self.bias_initializer, self.units)
+            return _ForgetBiasOnes(self.bias_initializer, self.units, before=5, after=2)
         return self.bias_initializer
 
     def _extra_config(self):

@@ -84,17 +84,21 @@ def _usable_state(t):
 
 
 class _ForgetBiasOnes(initializers.Initializer):
-    """LSTM bias init with ``unit_forget_bias``: the f block is 1, the others use ``base``."""
+    """Bias init with ``unit_forget_bias``: one block of ``units`` ones (the forget gate's) between
+    ``before`` and ``after`` blocks drawn from ``base``. LSTM: i | f | c, o (before=1, after=2);
+    CuDNNLSTM's 8-block bias puts the recurrent forget block sixth (before=5, after=2)."""
 
-    def __init__(self, base, units):
+    def __init__(self, base, units, before=1, after=2):
         self.base = base
         self.units = units
+        self.before = before
+        self.after = after
 
     def __call__(self, shape, dtype=None):
         u = self.units
-        parts = [torch.as_tensor(np.asarray(self.base((u,), dtype=dtype))),
+        parts = [torch.as_tensor(np.asarray(self.base((self.before * u,), dtype=dtype))),
                  torch.ones(u, dtype=torch.float32),
-                 torch.as_tensor(np.asarray(self.base((2 * u,), dtype=dtype)))]
+                 torch.as_tensor(np.asarray(self.base((self.after * u,), dtype=dtype)))]
         return torch.cat([p.to(torch.float32) for p in parts]).to(getattr(torch, dtype or "float32"))
 
 
