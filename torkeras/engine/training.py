@@ -329,7 +329,7 @@ class Model(Network):
         return any(self._compiled.metric_fns)
 
     # ----------------------------------------------------------------- data
-    def _prepare(self, x, y, sample_weight=None, class_weight=None, check_batch_axis=True):
+    def _prepare(self, x, y, sample_weight=None, class_weight=None, check_batch_axis=False):
         self._build_from_data(x)
         xs = _data.standardize(x, self.input_names, self._feed_input_shapes(), "input",
                                check_batch_axis)
@@ -558,7 +558,7 @@ class Model(Network):
             raise ValueError("predict(): `batch_size` must be a positive integer. Received: %r"
                              % (batch_size,))
         self._build_from_data(x)
-        xs = _data.standardize(x, self.input_names, self._feed_input_shapes(), "input", True)
+        xs = _data.standardize(x, self.input_names, self._feed_input_shapes(), "input", False)
         if len({len(a) for a in xs}) > 1:
             _data.check_lengths(xs, [])
         device = self._model_device()
@@ -625,7 +625,7 @@ class Model(Network):
     def predict_on_batch(self, x):
         """Predictions for a single batch of samples."""
         self._build_from_data(x)
-        xs = _data.standardize(x, self.input_names, self._feed_input_shapes(), "input", True)
+        xs = _data.standardize(x, self.input_names, self._feed_input_shapes(), "input", False)
         tx = [_data.to_tensor(a, self._model_device()) for a in xs]
         return self._predict_loop(tx, max(1, int(tx[0].shape[0])), 0)
 
