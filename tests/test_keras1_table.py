@@ -1,4 +1,8 @@
 """The Keras-1 translation table: one test per row, plus the table's rules."""
+import multiprocessing
+import os
+import threading
+import types
 import warnings
 
 import numpy as np
@@ -29,7 +33,67 @@ def _value_for(name, old):
         ("InputLayer", "input_dtype"): "float32", ("Layer", "input_dtype"): "float32",
         ("fit", "nb_epoch"): 2, ("fit", "show_accuracy"): True,
         ("Model", "input"): None, ("Model", "output"): None,
+        ("fit_generator", "samples_per_epoch"): 12, ("fit_generator", "nb_epoch"): 2,
+        ("fit_generator", "nb_val_samples"): 3, ("fit_generator", "nb_worker"): 0,
+        ("fit_generator", "pickle_safe"): True, ("fit_generator", "max_q_size"): 3,
+        ("evaluate_generator", "val_samples"): 3, ("evaluate_generator", "nb_worker"): 0,
+        ("evaluate_generator", "pickle_safe"): True, ("evaluate_generator", "max_q_size"): 3,
+        ("predict_generator", "val_samples"): 3, ("predict_generator", "nb_worker"): 0,
+        ("predict_generator", "pickle_safe"): True, ("predict_generator", "max_q_size"): 3,
     }[(name, old)]
+
+
+class _Batches(object):
+    """Batches of 4 forever, with a ``batch_size`` attribute (samples_per_epoch divides by it).
+
+    Records where it ran: draws (in this process), thread ids, the last pid (shared with a forked
+    worker), and the max_queue_size of any enqueuer started meanwhile (see _generator_call)."""
+
+    batch_size = 4
+
+    def __init__(self, record):
+        self.record = record
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        self.record.draws += 1
+        self.record.threads.add(threading.get_ident())
+        self.record.pid.value = os.getpid()
+        return np.ones((4, 3), dtype="float32"), np.zeros((4, 2), dtype="float32")
+
+
+def _generator_call(name, old, value):
+    """Call fit/evaluate/predict_generator with one Keras-1 kwarg; return what was observed."""
+    from torkeras.utils import data_utils
+    rec = types.SimpleNamespace(draws=0, threads=set(), pid=multiprocessing.Value("i", 0),
+                                queue_sizes=[], result=None, val=None)
+    model = Sequential([Dense(2, input_shape=(3,))])
+    model.compile("sgd", "mse")
+    kwargs = {old: value}
+    if old in ("samples_per_epoch", "val_samples", "nb_val_samples"):
+        kwargs["workers"] = 0  # no read-ahead: draws count the steps exactly
+    if name == "fit_generator":
+        if old != "samples_per_epoch":
+            kwargs["steps_per_epoch"] = 2
+        if old == "nb_val_samples":
+            rec.val = types.SimpleNamespace(draws=0, threads=set(), pid=rec.pid)
+            kwargs["validation_data"] = _Batches(rec.val)
+    elif old != "val_samples":
+        kwargs["steps"] = 2
+    start = data_utils.SequenceEnqueuer.start
+
+    def spy(self, workers=1, max_queue_size=10):
+        rec.queue_sizes.append(max_queue_size)
+        return start(self, workers, max_queue_size)
+    data_utils.SequenceEnqueuer.start = spy
+    try:
+        method = getattr(model, name)
+        rec.result = method(_Batches(rec), verbose=0, **kwargs)
+    finally:
+        data_utils.SequenceEnqueuer.start = start
+    return rec
 
 
 def _build_with(name, old, value):
@@ -49,6 +113,8 @@ def _build_with(name, old, value):
         model = Sequential([Dense(2, input_shape=(3,))])
         model.compile("sgd", "mse")
         return model.fit(np.zeros((4, 3)), np.zeros((4, 2)), verbose=0, **{old: value})
+    if name in ("fit_generator", "evaluate_generator", "predict_generator"):
+        return _generator_call(name, old, value)
     raise AssertionError(name)
 
 
@@ -72,10 +138,38 @@ def _check(name, old, new, obj, value):
         assert obj.epoch == list(range(value))
     elif name == "fit" and new is None:
         assert obj.epoch == [0]
+    elif new == "steps_per_epoch":  # samples // generator.batch_size (keras/legacy/interfaces.py)
+        assert obj.result.params["steps"] == value // _Batches.batch_size == obj.draws
+    elif new == "epochs":
+        assert obj.result.epoch == list(range(value))
+    elif new == "validation_steps":
+        assert obj.val.draws == value
+    elif new == "steps" and name == "evaluate_generator":
+        assert obj.draws == value
+    elif new == "steps":
+        assert obj.draws == value and obj.result.shape == (4 * value, 2)
+    elif new == "workers":
+        assert value == 0 and obj.threads == {threading.get_ident()} and obj.queue_sizes == []
+    elif new == "use_multiprocessing":
+        assert value is True and obj.pid.value not in (0, os.getpid()) and obj.draws == 0
+    elif new == "max_queue_size":
+        assert obj.queue_sizes == [value]
 
+
+# Rows whose behaviour is tested next to the object they translate for (file in tests/).
+TESTED_ELSEWHERE = {
+    "ImageDataGenerator": "test_preprocessing_image.py",
+    "NumpyArrayIterator": "test_preprocessing_image.py",
+    "DirectoryIterator": "test_preprocessing_image.py",
+    "array_to_img": "test_preprocessing_image.py",
+    "img_to_array": "test_preprocessing_image.py",
+    "Tokenizer": "test_preprocessing_text.py",
+    "load_data": "test_datasets.py",
+}
 
 # Rows of the core layers and methods; the layer families' rows are tested in test_keras1_layers.py.
-CORE = {"Dense", "Dropout", "InputLayer", "Layer", "fit"}
+CORE = {"Dense", "Dropout", "InputLayer", "Layer", "fit", "fit_generator", "evaluate_generator",
+        "predict_generator"}
 ROWS = [r for r in keras1.table_rows() if r[0] in CORE]
 
 
@@ -126,7 +220,12 @@ def test_every_row_is_tested_somewhere():
     import os
     here = os.path.dirname(os.path.abspath(__file__))
     families = os.path.join(here, "test_keras1_layers.py")
-    tested = set(CORE) | {"Model"}
+    tested = set(CORE) | {"Model"} | set(TESTED_ELSEWHERE)
+    for name, filename in TESTED_ELSEWHERE.items():
+        with open(os.path.join(here, filename)) as f:
+            text = f.read()
+        olds = [old for n, old, _ in keras1.table_rows() if n == name]
+        assert name in text and all(old in text for old in olds), (name, filename)
     if os.path.exists(families):
         import importlib.util
         spec = importlib.util.spec_from_file_location("_k1_layers", families)

@@ -97,7 +97,7 @@ def test_check_lists_changes_and_writes_nothing(tmp_path, capsys):
     script.write_text("from keras.layers import Dense\nDense(output_dim=3)\n")
     assert upgrade_file(str(script), check=True) == 1
     out = capsys.readouterr().out
-    assert "line 2: Dense: output_dim -> units" in out
+    assert "s.py:2: Dense: output_dim -> units" in out
     assert script.read_text() == "from keras.layers import Dense\nDense(output_dim=3)\n"
 
 
@@ -129,7 +129,7 @@ def test_untranslatable_calls_are_left_with_a_note():
     ''')
     result = upgrade_source(src)
     assert result.new_source == src
-    notes = "\n".join(result.notes)
+    notes = "\n".join(map(repr, result.notes))
     assert "line 1:" in notes and "dim_ordering=ordering" in notes
     assert "line 2:" in notes and "concatenate" in notes
     assert "line 3:" in notes and "SpatialDropout1D" in notes
@@ -155,3 +155,21 @@ def test_class_renames_point_at_table_rows(old):
     result = upgrade_source("from keras.layers import %s\nlayer = %s(8, 3%s, %s)\n" % (
         old, old, sizes, "atrous_rate=2" if extra else "border_mode='same'"))
     assert "layer = %s(8, " % new in result.new_source
+
+
+def test_command_line(tmp_path):
+    script = tmp_path / "s.py"
+    script.write_text("model.fit(X, Y, nb_epoch=2)\n")
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    check = subprocess.run([sys.executable, "-m", "torkeras", "upgrade", "--check", str(script)],
+                           capture_output=True, text=True, env=env, timeout=120)
+    assert check.returncode == 1 and "s.py:1: fit: nb_epoch -> epochs" in check.stdout
+    done = subprocess.run([sys.executable, "-m", "torkeras", "upgrade", str(script)],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0 and "+model.fit(X, Y, epochs=2)" in done.stdout
+    assert script.read_text() == "model.fit(X, Y, epochs=2)\n"
+    bad = tmp_path / "bad.py"
+    bad.write_text("def (:\n")
+    broken = subprocess.run([sys.executable, "-m", "torkeras", "upgrade", str(bad)],
+                            capture_output=True, text=True, env=env, timeout=120)
+    assert broken.returncode == 1 and "cannot upgrade" in broken.stderr

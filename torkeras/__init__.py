@@ -19,8 +19,9 @@ from . import backend  # noqa: E402
 from . import activations, losses, metrics, initializers, regularizers, constraints  # noqa: E402
 from . import optimizers, callbacks  # noqa: E402
 from . import engine, layers, models, utils  # noqa: E402
+from . import datasets, preprocessing, wrappers  # noqa: E402
 from .engine import Input, Model, Sequential  # noqa: E402
 
 __all__ = ["__version__", "backend", "activations", "losses", "metrics", "initializers",
            "regularizers", "constraints", "optimizers", "callbacks", "engine", "layers", "models",
-           "utils", "Input", "Model", "Sequential"]
+           "utils", "datasets", "preprocessing", "wrappers", "Input", "Model", "Sequential"]

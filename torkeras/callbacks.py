@@ -12,8 +12,9 @@ Differences from Keras 2.2.4, each on purpose:
   forms) for the same list; see :class:`HistoryDict`.
 * ``RemoteMonitor`` raises instead of warning when the POST fails (and when ``requests`` is
   missing), naming what it needs.
-* ``TensorBoard`` writes scalars with ``torch.utils.tensorboard`` (needs the ``tensorboard``
-  package); histograms and embeddings, which need TensorFlow graphs, are refused.
+* ``TensorBoard`` writes scalars and weight histograms with ``torch.utils.tensorboard`` (needs the
+  ``tensorboard`` package); gradient histograms and embeddings, which need TensorFlow graphs, are
+  refused, and the graph and weight images are skipped with a warning.
 * ``CallbackList`` does not call (or time) the base-class no-op batch methods.
 """
 import csv
@@ -750,18 +751,26 @@ def _make_summary_writer(log_dir):
 
 
 class TensorBoard(Callback):
-    """Writes the logged scalars for TensorBoard (via ``torch.utils.tensorboard``).
+    """Writes the logged scalars and weight histograms for TensorBoard (``torch.utils.tensorboard``).
 
-    Needs the ``tensorboard`` package. As Keras 2.2.4 did on its non-TensorFlow backends, only
-    the loss and metric curves are written: ``write_graph`` and ``write_images`` are turned off with
-    a warning, and histograms/embeddings (``histogram_freq``/``embeddings_freq`` > 0), which need
-    TensorFlow graphs, are refused with ``ValueError``.
+    Needs the ``tensorboard`` package (``ImportError`` naming it otherwise). Written: the loss and
+    metric curves (every epoch, or every ``update_freq`` samples), and with ``histogram_freq=N`` a
+    histogram of every weight every N epochs, tagged as Keras 2.2.4 did (``dense_1/kernel_0``).
+    Not written, each said when asked: the graph (``write_graph``, Keras's default True: a warning,
+    once per callback, and the graph is skipped), weight images (``write_images``: a warning),
+    histograms of layer outputs and gradients (``write_grads=True`` with ``histogram_freq`` is
+    refused) and embeddings (``embeddings_freq`` > 0 is refused). As in Keras, ``histogram_freq``
+    needs ``validation_data`` in ``fit`` (``ValueError`` otherwise).
 
     Args:
         log_dir: directory of the event files.
-        histogram_freq, batch_size, write_graph, write_grads, write_images, embeddings_freq,
+        histogram_freq: epochs between weight histograms (0: none).
+        batch_size, write_graph, write_grads, write_images, embeddings_freq,
         embeddings_layer_names, embeddings_metadata, embeddings_data: Keras's arguments (see above).
         update_freq: ``'epoch'``, ``'batch'`` or a number of samples between writes.
+
+    Example:
+        >>> model.fit(x, y, validation_data=(xv, yv), callbacks=[TensorBoard('./logs', histogram_freq=1)])
     """
 
     def __init__(self, log_dir="./logs", histogram_freq=0, batch_size=32, write_graph=True,
@@ -769,10 +778,13 @@ class TensorBoard(Callback):
                  embeddings_layer_names=None, embeddings_metadata=None, embeddings_data=None,
                  update_freq="epoch"):
         super(TensorBoard, self).__init__()
-        if histogram_freq:
-            raise ValueError("TensorBoard: histogram_freq=%r is not supported by torkeras (histograms "
-                             "and write_grads need TensorFlow graphs). Use histogram_freq=0."
-                             % (histogram_freq,))
+        if isinstance(histogram_freq, bool) or not isinstance(histogram_freq, int) or histogram_freq < 0:
+            raise ValueError("TensorBoard: `histogram_freq` must be an integer >= 0 (epochs between "
+                             "weight histograms). Received: histogram_freq=%r" % (histogram_freq,))
+        if histogram_freq and write_grads:
+            raise ValueError("TensorBoard: write_grads=True is not supported by torkeras (gradient "
+                             "histograms need TensorFlow graphs); weight histograms are written with "
+                             "write_grads=False.")
         if embeddings_freq:
             raise ValueError("TensorBoard: embeddings_freq=%r is not supported by torkeras (the "
                              "projector needs TensorFlow). Use embeddings_freq=0." % (embeddings_freq,))
@@ -829,7 +841,17 @@ class TensorBoard(Callback):
             self._write_logs(logs, self.samples_seen)
             self.samples_seen_at_last_write = self.samples_seen
 
+    def _write_histograms(self, epoch):
+        if not self.validation_data:
+            raise ValueError("If printing histograms, validation_data must be provided, and cannot be "
+                             "a generator (TensorBoard histogram_freq=%d)." % self.histogram_freq)
+        for layer in self.model.layers:
+            for name, value in zip(layer.weight_names(), layer.get_weights()):
+                self.writer.add_histogram(name.replace(":", "_"), value, epoch)
+
     def on_epoch_end(self, epoch, logs=None):
+        if self.histogram_freq and epoch % self.histogram_freq == 0:
+            self._write_histograms(epoch)
         index = epoch if self.update_freq == "epoch" else self.samples_seen
         self._write_logs(logs or {}, index)
 

@@ -32,10 +32,27 @@ def model_from_json(json_string, custom_objects=None):
 
 
 def model_from_yaml(yaml_string, custom_objects=None):
-    """Instantiate a model from YAML (safe loader only; PyYAML must be installed)."""
+    """Instantiate a model from the YAML made by ``model.to_yaml()`` (Keras 2 or torkeras).
+
+    Read with PyYAML's safe loader, so a YAML document cannot construct Python objects; the one
+    Python tag Keras 2's ``to_yaml`` wrote (``!!python/tuple``, for shapes) is read as a list.
+
+    Example:
+        >>> model = model_from_yaml(open('model.yaml').read())
+    """
     try:
         import yaml
     except ImportError:
         raise ImportError("model_from_yaml requires PyYAML: `pip install pyyaml`.")
-    config = yaml.safe_load(yaml_string)
+
+    class _Loader(yaml.SafeLoader):
+        pass
+
+    _Loader.add_constructor("tag:yaml.org,2002:python/tuple",
+                            lambda loader, node: loader.construct_sequence(node, deep=True))
+    try:
+        config = yaml.load(yaml_string, Loader=_Loader)
+    except yaml.YAMLError as e:
+        raise ValueError("model_from_yaml: the string is not YAML that the safe loader reads (%s). "
+                         "Only plain data (and !!python/tuple) is accepted." % (e,))
     return model_from_config(config, custom_objects=custom_objects)

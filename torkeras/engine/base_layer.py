@@ -96,6 +96,10 @@ class Layer(nn.Module):
         self._keras_output_shape = None
         self._inbound_nodes = []
         self._outbound_nodes = []
+        # Keras-1 custom layers append to these in build (engine/topology.py @ 1.2.2); they are
+        # read once the layer is built (see _adopt_keras1_attributes).
+        self.regularizers = []
+        self.constraints = {}
 
         batch_input_shape = None
         if "batch_input_shape" in kwargs and kwargs["batch_input_shape"] is not None:
@@ -121,18 +125,46 @@ class Layer(nn.Module):
         self._trainable = bool(value)
 
     # ------------------------------------------------------------------ weights
-    def add_weight(self, name, shape, dtype=None, initializer=None, regularizer=None,
+    def add_weight(self, name=None, shape=None, dtype=None, initializer=None, regularizer=None,
                    trainable=True, constraint=None):
         """Create a weight of ``shape`` (Keras layout) and register it on this module.
 
         Trainable weights become ``nn.Parameter``s, the others buffers. Returns the tensor; assign
         it to an attribute of the same name (``self.kernel = self.add_weight('kernel', ...)``).
+        The Keras 1.2 forms ``add_weight(shape, initializer, name)`` (positional, shape first) and
+        ``add_weight(shape=..., initializer=...)`` without a name are accepted, as Keras 2.2.4 did.
+
+        Args:
+            name: weight name (``kernel``); saved as ``<layer>/<name>:0``.
+            shape: shape tuple.
+            dtype: Keras dtype name (default float32).
+            initializer: initializer name or object (default ``'glorot_uniform'``).
+            regularizer: optional regularizer; its penalty joins ``layer.losses``.
+            trainable: whether training updates the weight.
+            constraint: optional constraint applied after each optimizer step.
+
+        Example:
+            >>> self.kernel = self.add_weight(name='kernel', shape=(4, 3), initializer='uniform')
         """
         from .. import constraints, initializers, regularizers
+        if isinstance(name, (tuple, list)):
+            # Keras 1.2: add_weight(shape, initializer, name, ...)
+            if initializer is not None:
+                raise TypeError("`%s`.add_weight: with the shape first (Keras 1 order), the second "
+                                "positional argument is the initializer; initializer=%r was also "
+                                "given." % (self.name, initializer))
+            name, shape, initializer, dtype = (dtype if isinstance(dtype, str) else None), name, \
+                shape, None
+        if shape is None:
+            raise TypeError("`%s`.add_weight: `shape` is required. Received name=%r" % (self.name, name))
+        if name is None:
+            name = self._free_weight_name("variable")
         shape = _shape_tuple(shape)
         if any(d is None or d < 0 for d in shape):
             raise ValueError("`%s` (%s): weight `%s` needs a fully defined shape. Received shape=%r"
                              % (self.name, self.__class__.__name__, name, shape))
+        from ..saving import _safety   # lazy: files being loaded cap what their configs allocate
+        _safety.check_weight_allocation(self, name, shape)
         init = initializers.get(initializer if initializer is not None else "glorot_uniform")
         dtype = torch.float32 if dtype is None else getattr(torch, str(dtype))
         value = init(shape, dtype=str(dtype).replace("torch.", ""))
@@ -190,6 +222,11 @@ class Layer(nn.Module):
     def trainable_weights(self):
         return self._iter_weights(True)
 
+    @trainable_weights.setter
+    def trainable_weights(self, weights):
+        """Keras 1 style ``self.trainable_weights = [self.W, self.b]``: exactly these are trained."""
+        self._set_weight_list(weights, True)
+
     @property
     def non_trainable_weights(self):
         if not self._trainable:
@@ -198,6 +235,100 @@ class Layer(nn.Module):
                 out.extend(sub.weights)
             return out
         return self._iter_weights(False)
+
+    @non_trainable_weights.setter
+    def non_trainable_weights(self, weights):
+        self._set_weight_list(weights, False)
+
+    # -------------------------------------------------- variables assigned as attributes (Keras 1)
+    def __setattr__(self, name, value):
+        if isinstance(value, nn.Parameter) and "_weight_specs" in self.__dict__ and \
+                self._spec_of(value) is None:
+            nn.Module.__setattr__(self, name, value)
+            self._adopt(value, name)
+            return
+        nn.Module.__setattr__(self, name, value)
+
+    def _spec_of(self, tensor):
+        """The ``_weight_specs`` entry holding ``tensor`` (by identity), or None."""
+        for spec in self._weight_specs:
+            if self._parameters.get(spec[0]) is tensor or self._buffers.get(spec[0]) is tensor:
+                return spec
+        return None
+
+    def _free_weight_name(self, base):
+        taken = {n for _, n, _ in self._weight_specs} | {a for a, _, _ in self._weight_specs}
+        name, i = base, 1
+        while name in taken:
+            name = "%s_%d" % (base, i)
+            i += 1
+        return name
+
+    def _adopt(self, param, attr=None):
+        """Make a variable (``K.variable``, an ``nn.Parameter``) a weight of this layer."""
+        from .. import constraints
+        name = getattr(param, "_keras_name", None) or attr or self._free_weight_name("variable")
+        if attr is None or self._parameters.get(attr) is not param:
+            attr = self._free_weight_name(re.sub(r"\W", "_", name))
+            self.register_parameter(attr, param)
+        spec = (attr, name, bool(param.requires_grad))
+        self._weight_specs.append(spec)
+        cons = constraints.get(getattr(param, "_keras_constraint", None))
+        if cons is not None:
+            self._constraints[attr] = cons
+        return spec
+
+    def _set_weight_list(self, weights, trainable):
+        if isinstance(weights, torch.Tensor) or not isinstance(weights, (list, tuple)):
+            raise TypeError("`%s`: %s must be a list of weights (K.variable or add_weight results). "
+                            "Received %r" % (self.name, "trainable_weights" if trainable else
+                                             "non_trainable_weights", type(weights).__name__))
+        listed = []
+        for w in weights:
+            spec = self._spec_of(w)
+            if spec is None:
+                if not isinstance(w, nn.Parameter):
+                    raise TypeError("`%s`: every entry of %s must be a variable made with K.variable "
+                                    "(or add_weight). Received %r" % (
+                                        self.name, "trainable_weights" if trainable else
+                                        "non_trainable_weights", type(w).__name__))
+                spec = self._adopt(w)
+                self._weight_specs.remove(spec)
+            listed.append((spec[0], spec[1], trainable))
+        names = {a for a, _, _ in listed}
+        # Keras replaces the whole list: weights of this kind not listed stop being weights.
+        kept = [s for s in self._weight_specs if s[0] not in names and s[2] != trainable]
+        for a, _, t in self._weight_specs:
+            if a not in names and t == trainable and isinstance(self._parameters.get(a), nn.Parameter):
+                self._parameters[a].requires_grad_(False)
+        self._weight_specs = listed + kept if trainable else kept + listed
+
+    def _adopt_keras1_attributes(self):
+        """Fold Keras-1 ``self.regularizers`` (bound with ``set_param``) and ``self.constraints``
+        (``{weight: constraint}``) into this layer's penalties and constraints."""
+        from .. import constraints, regularizers
+        regs = self.__dict__.get("regularizers") or []
+        known = {(a, id(r)) for a, r in self._regularized}
+        for reg in regs:
+            weight = getattr(reg, "p", None)
+            spec = None if weight is None else self._spec_of(weight)
+            if spec is None:
+                raise TypeError("`%s`: self.regularizers entry %r is not bound to a weight of this "
+                                "layer. Call regularizer.set_param(weight) first (Keras 1), or pass "
+                                "regularizer= to add_weight." % (self.name, reg))
+            fn = reg if isinstance(reg, regularizers.Regularizer) else _Keras1Penalty(reg)
+            if (spec[0], id(reg)) not in known:
+                self._regularized.append((spec[0], fn))
+        cons = self.__dict__.get("constraints") or {}
+        if not isinstance(cons, dict):
+            raise TypeError("`%s`: self.constraints must be a dict {weight: constraint} (Keras 1). "
+                            "Received %r" % (self.name, type(cons).__name__))
+        for weight, c in cons.items():
+            spec = self._spec_of(weight)
+            if spec is None:
+                raise TypeError("`%s`: self.constraints has a key that is not a weight of this layer."
+                                % (self.name,))
+            self._constraints[spec[0]] = constraints.get(c)
 
     @property
     def weights(self):
@@ -304,7 +435,11 @@ class Layer(nn.Module):
         return inputs
 
     def compute_output_shape(self, input_shape):
-        """Output shape for ``input_shape`` (Keras shape). Default: unchanged."""
+        """Output shape for ``input_shape`` (Keras shape). Default: unchanged, or what a Keras-1
+        layer's ``get_output_shape_for`` returns."""
+        legacy = getattr(self, "get_output_shape_for", None)
+        if legacy is not None:
+            return legacy(input_shape)
         return input_shape
 
     def compute_mask(self, inputs, mask=None):
@@ -318,6 +453,8 @@ class Layer(nn.Module):
             self._check_input_spec_shape(input_shape)
             self.build(input_shape)
             self.built = True
+            if self.regularizers or self.constraints:
+                self._adopt_keras1_attributes()
             if self._initial_weights is not None:
                 self.set_weights(self._initial_weights)
                 self._initial_weights = None
@@ -359,7 +496,11 @@ class Layer(nn.Module):
             kwargs["training"] = training
         if wants_mask and mask is not None:
             kwargs["mask"] = mask
-        return self.call(inputs, **kwargs)
+        if training is None or wants_training:
+            return self.call(inputs, **kwargs)
+        # A call without a `training` argument reads the phase from K.learning_phase().
+        with K.phase_scope(training):
+            return self.call(inputs, **kwargs)
 
     # ------------------------------------------------------------------ shapes
     @property
@@ -377,6 +518,42 @@ class Layer(nn.Module):
             raise AttributeError("The layer %r has never been called and thus has no defined output "
                                  "shape." % (self.name,))
         return self._keras_output_shape
+
+    def _node_tensors(self, node_index, attr, what):
+        if not self._inbound_nodes:
+            raise AttributeError("Layer %s is not connected: it has no %s. Call it on a Keras tensor "
+                                 "(functional API) first." % (self.name, what))
+        if node_index >= len(self._inbound_nodes):
+            raise ValueError("Asked to get %s at node %d, but the layer has only %d inbound nodes."
+                             % (what, node_index, len(self._inbound_nodes)))
+        node = self._inbound_nodes[node_index]
+        tensors = getattr(node, attr) or node.output_tensors   # an InputLayer's input is its output
+        return tensors[0] if len(tensors) == 1 else list(tensors)
+
+    def _single_node(self, what):
+        if len(self._inbound_nodes) > 1:
+            raise AttributeError("Layer %s has multiple inbound nodes, hence the notion of \"layer "
+                                 "%s\" is ill-defined. Use `get_%s_at(node_index)` instead."
+                                 % (self.name, what, what))
+        return 0
+
+    def get_input_at(self, node_index):
+        """The input Keras tensor(s) of the call ``node_index`` of this layer."""
+        return self._node_tensors(node_index, "input_tensors", "input")
+
+    def get_output_at(self, node_index):
+        """The output Keras tensor(s) of the call ``node_index`` of this layer."""
+        return self._node_tensors(node_index, "output_tensors", "output")
+
+    @property
+    def input(self):
+        """The input Keras tensor of a layer called once (for ``K.function`` and sub-models)."""
+        return self.get_input_at(self._single_node("input"))
+
+    @property
+    def output(self):
+        """The output Keras tensor of a layer called once (for ``K.function`` and sub-models)."""
+        return self.get_output_at(self._single_node("output"))
 
     # ------------------------------------------------------------------ config
     def get_config(self):
@@ -410,3 +587,14 @@ class Layer(nn.Module):
 
     def __eq__(self, other):
         return self is other
+
+
+class _Keras1Penalty(object):
+    """A Keras-1 regularizer (``reg(loss)`` returns ``loss + penalty`` of its bound weight) as a
+    penalty function of the weight."""
+
+    def __init__(self, regularizer):
+        self.regularizer = regularizer
+
+    def __call__(self, weight):
+        return self.regularizer(0.0)

@@ -16,7 +16,7 @@ from .. import optimizers as optimizers_module
 from .. import callbacks as cbks
 from ..legacy import keras1
 from ..backend.device import apply_thread_settings as _apply_thread_settings
-from . import _data
+from . import _data, _generators
 from .network import Network
 
 
@@ -431,106 +431,129 @@ class Model(Network):
 
     def _fit_loop(self, tx, ty, tw, vt, batch_size, epochs, verbose, callbacks, shuffle,
                   initial_epoch):
-        c = self._compiled
         n = int(tx[0].shape[0]) if tx else 0
-        out_labels = list(c.metrics_names)
+        out_labels = list(self._compiled.metrics_names)
         do_validation = vt is not None and int(vt[0][0].shape[0]) > 0
-        val_labels = ["val_" + m for m in out_labels] if do_validation else []
+        params = {"batch_size": batch_size, "epochs": epochs, "steps": None, "samples": n,
+                  "verbose": verbose, "do_validation": do_validation,
+                  "metrics": out_labels + ["val_" + m for m in out_labels if do_validation]}
+        val_arrays = None if vt is None else (
+            [t.cpu().numpy() for t in vt[0]] + [t.cpu().numpy() for t in vt[1]])
+        if do_validation and verbose:
+            print("Train on %d samples, validate on %d samples" % (n, int(vt[0][0].shape[0])))
+        device = tx[0].device if tx else self._model_device()
+        batches = _data.batch_slices(n, batch_size)
+
+        def epoch_batches(epoch):
+            if shuffle == "batch":
+                index_array = _batch_shuffle(np.arange(n), batch_size)
+            elif shuffle:
+                index_array = np.arange(n)
+                np.random.shuffle(index_array)
+            else:
+                index_array = None
+            idx_t = None if index_array is None else torch.from_numpy(index_array).to(device)
+            for start, end in batches:
+                if idx_t is None:
+                    bx = [t[start:end] for t in tx]
+                    by = [t[start:end] for t in ty]
+                    bw = None if tw is None else [None if w is None else w[start:end] for w in tw]
+                else:
+                    ids = idx_t[start:end]
+                    bx = [t.index_select(0, ids) for t in tx]
+                    by = [t.index_select(0, ids) for t in ty]
+                    bw = None if tw is None else [None if w is None else w.index_select(0, ids)
+                                                  for w in tw]
+                yield bx, by, bw, end - start
+
+        validate = (lambda last_size: self._test_loop(vt[0], vt[1], vt[2], batch_size)) \
+            if do_validation else None
+        return self._run_epochs(epoch_batches, len(batches), validate, initial_epoch, callbacks,
+                                params, "samples", val_arrays)
+
+    def _run_epochs(self, epoch_batches, steps, validate, initial_epoch, callbacks, params,
+                    count_mode, val_arrays, generator_mode=False, on_finish=None):
+        """The epoch/batch/callback loop of fit and fit_generator (Keras 2.2.4 order).
+
+        ``epoch_batches(epoch)`` yields ``(xs, ys, sample_weights, size)``; after batch ``steps - 1``
+        ``validate(size)`` (or None) gives the ``val_*`` values. ``generator_mode``: validate even
+        when a callback stopped training on the last step, and share one epoch-logs dict (Keras's
+        fit_generator). ``on_finish()`` runs when the loop ends, normally or not."""
+        out_labels = list(self._compiled.metrics_names)
         self.history = cbks.History()
         cb_list = [cbks.BaseLogger(stateful_metrics=None)]
-        if verbose:
-            cb_list.append(cbks.ProgbarLogger(count_mode="samples"))
+        if params["verbose"]:
+            cb_list.append(cbks.ProgbarLogger(count_mode=count_mode))
         cb_list += _to_list(callbacks) + [self.history]
         callback_list = cbks.CallbackList(cb_list)
         callback_list.set_model(self)
-        callback_list.set_params({
-            "batch_size": batch_size, "epochs": epochs, "steps": None, "samples": n,
-            "verbose": verbose, "do_validation": do_validation,
-            "metrics": out_labels + val_labels,
-        })
+        callback_list.set_params(params)
         self.stop_training = False
         for cb in callback_list.callbacks:
-            cb.validation_data = None if vt is None else (
-                [t.cpu().numpy() for t in vt[0]] + [t.cpu().numpy() for t in vt[1]])
-        if do_validation and verbose:
-            print("Train on %d samples, validate on %d samples" % (n, int(vt[0][0].shape[0])))
+            cb.validation_data = val_arrays
         callback_list.on_train_begin()
-        device = tx[0].device if tx else self._model_device()
         self.train()
         try:
-            for epoch in range(initial_epoch, epochs):
+            epoch_logs = {}
+            for epoch in range(initial_epoch, params["epochs"]):
                 callback_list.on_epoch_begin(epoch)
-                epoch_logs = {}
-                if shuffle == "batch":
-                    index_array = _batch_shuffle(np.arange(n), batch_size)
-                elif shuffle:
-                    index_array = np.arange(n)
-                    np.random.shuffle(index_array)
-                else:
-                    index_array = None
-                idx_t = None if index_array is None else torch.from_numpy(index_array).to(device)
-                batches = _data.batch_slices(n, batch_size)
-                for batch_index, (start, end) in enumerate(batches):
-                    if idx_t is None:
-                        bx = [t[start:end] for t in tx]
-                        by = [t[start:end] for t in ty]
-                        bw = None if tw is None else [None if w is None else w[start:end] for w in tw]
-                    else:
-                        ids = idx_t[start:end]
-                        bx = [t.index_select(0, ids) for t in tx]
-                        by = [t.index_select(0, ids) for t in ty]
-                        bw = None if tw is None else [None if w is None else w.index_select(0, ids)
-                                                      for w in tw]
-                    batch_logs = {"batch": batch_index, "size": end - start}
+                if not generator_mode:
+                    epoch_logs = {}
+                for batch_index, (bx, by, bw, size) in enumerate(epoch_batches(epoch)):
+                    batch_logs = {"batch": batch_index, "size": size}
                     callback_list.on_batch_begin(batch_index, batch_logs)
                     outs = self._train_step(bx, by, bw)
                     for label, o in zip(out_labels, outs):
                         batch_logs[label] = o
                     callback_list.on_batch_end(batch_index, batch_logs)
-                    if self.stop_training:
-                        break
-                    if batch_index == len(batches) - 1 and do_validation:
-                        val_outs = self._test_loop(vt[0], vt[1], vt[2], batch_size)
-                        for label, o in zip(out_labels, val_outs):
+                    stop = self.stop_training
+                    if batch_index == steps - 1 and validate is not None and (
+                            generator_mode or not stop):
+                        for label, o in zip(out_labels, validate(size)):
                             epoch_logs["val_" + label] = o
+                    if stop:
+                        break
                 callback_list.on_epoch_end(epoch, epoch_logs)
                 if self.stop_training:
                     break
         finally:
             self.eval()
+            if on_finish is not None:
+                on_finish()
         callback_list.on_train_end()
         return self.history
 
     def _test_loop(self, tx, ty, tw, batch_size, verbose=0):
         n = int(tx[0].shape[0])
+        batches = ((([t[start:end] for t in tx]), [t[start:end] for t in ty],
+                    None if tw is None else [None if w is None else w[start:end] for w in tw],
+                    end - start) for start, end in _data.batch_slices(n, batch_size))
+        return self._evaluate_batches(batches, n, verbose)
+
+    def _evaluate_batches(self, batches, target, verbose=0, by_steps=False):
+        """Size-weighted means of the loss and metrics over ``(xs, ys, sws, size)`` batches.
+
+        The progress bar (verbose=1) counts samples up to ``target``, or steps with ``by_steps``.
+        """
         sums = None
+        seen = 0
         progbar = None
         if verbose == 1:
             from ..utils.generic_utils import Progbar
-            progbar = Progbar(target=n)
+            progbar = Progbar(target=target)
         was_training = self.training
         self.eval()
         try:
             with torch.no_grad():
-                for start, end in _data.batch_slices(n, batch_size):
-                    bx = [t[start:end] for t in tx]
-                    by = [t[start:end] for t in ty]
-                    bw = None if tw is None else [None if w is None else w[start:end] for w in tw]
-                    outs = self._test_step(bx, by, bw)
-                    size = end - start
-                    if sums is None:
-                        sums = [o.detach().double() * size for o in outs]
-                    else:
-                        for i, o in enumerate(outs):
-                            sums[i] = sums[i] + o.detach().double() * size
+                for step, (bx, by, bw, size) in enumerate(batches, 1):
+                    outs = [o.detach().double() * size for o in self._test_step(bx, by, bw)]
+                    sums = outs if sums is None else [a + b for a, b in zip(sums, outs)]
+                    seen += size
                     if progbar is not None:
-                        progbar.update(end)
+                        progbar.update(step if by_steps else seen)
         finally:
             self.train(was_training)
-        if sums is None:
-            return []
-        values = torch.stack(sums).cpu().numpy() / n
-        return [float(v) for v in values]
+        return [] if sums is None else [float(v) for v in torch.stack(sums).cpu().numpy() / seen]
 
     # ----------------------------------------------------------------- evaluate / predict
     def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None, steps=None):
@@ -629,6 +652,72 @@ class Model(Network):
         tx = [_data.to_tensor(a, self._model_device()) for a in xs]
         return self._predict_loop(tx, max(1, int(tx[0].shape[0])), 0)
 
+    # ----------------------------------------------------------------- generators
+    @keras1.legacy_interface("fit_generator")
+    def fit_generator(self, generator, steps_per_epoch=None, epochs=1, verbose=1, callbacks=None,
+                      validation_data=None, validation_steps=None, class_weight=None,
+                      max_queue_size=10, workers=1, use_multiprocessing=False, shuffle=True,
+                      initial_epoch=0):
+        """Train on batches from a Python generator or a :class:`~torkeras.utils.Sequence`.
+
+        Args:
+            generator: yields ``(x, y)`` or ``(x, y, sample_weight)`` batches, forever; or a Sequence.
+            steps_per_epoch / validation_steps: batches per epoch / per validation (Sequence: len).
+            epochs, verbose, callbacks, class_weight, initial_epoch: as in :meth:`fit`.
+            validation_data: a generator, a Sequence or a tuple ``(x, y[, sample_weight])``.
+            max_queue_size: batches prepared ahead; workers: threads or processes (0: this thread).
+            use_multiprocessing: processes instead of threads. shuffle: a Sequence's batch order.
+
+        Returns:
+            A :class:`~torkeras.callbacks.History` (same keys as :meth:`fit`).
+
+        Example:
+            >>> model.fit_generator(batches(), steps_per_epoch=100, epochs=5, workers=2)
+        """
+        return _generators.fit_generator(
+            self, generator, steps_per_epoch=steps_per_epoch, epochs=epochs, verbose=verbose,
+            callbacks=callbacks, validation_data=validation_data, validation_steps=validation_steps,
+            class_weight=class_weight, max_queue_size=max_queue_size, workers=workers,
+            use_multiprocessing=use_multiprocessing, shuffle=shuffle, initial_epoch=initial_epoch)
+
+    @keras1.legacy_interface("evaluate_generator")
+    def evaluate_generator(self, generator, steps=None, max_queue_size=10, workers=1,
+                           use_multiprocessing=False, verbose=0):
+        """Loss (and metrics) over ``steps`` batches of a generator or Sequence.
+
+        Args:
+            generator, max_queue_size, workers, use_multiprocessing: as in :meth:`fit_generator`.
+            steps: batches to draw (Sequence: its length). verbose: 1 shows a progress bar.
+
+        Returns:
+            A scalar, or a list ordered as ``metrics_names``: batch means weighted by batch size.
+
+        Example:
+            >>> loss, acc = model.evaluate_generator(batches(), steps=10)
+        """
+        return _generators.evaluate_generator(
+            self, generator, steps=steps, max_queue_size=max_queue_size, workers=workers,
+            use_multiprocessing=use_multiprocessing, verbose=verbose)
+
+    @keras1.legacy_interface("predict_generator")
+    def predict_generator(self, generator, steps=None, max_queue_size=10, workers=1,
+                          use_multiprocessing=False, verbose=0):
+        """Predictions for ``steps`` batches of a generator or Sequence, concatenated.
+
+        Args:
+            generator: yields ``x``, or ``(x, y[, sample_weight])`` whose ``x`` is used.
+            steps, max_queue_size, workers, use_multiprocessing, verbose: as evaluate_generator.
+
+        Returns:
+            A numpy array (a list of arrays for several outputs).
+
+        Example:
+            >>> probs = model.predict_generator(batches(), steps=10)
+        """
+        return _generators.predict_generator(
+            self, generator, steps=steps, max_queue_size=max_queue_size, workers=workers,
+            use_multiprocessing=use_multiprocessing, verbose=verbose)
+
     # ----------------------------------------------------------------- saving / misc
     def save(self, filepath, overwrite=True, include_optimizer=True):
         """Save architecture, weights, training config and optimizer state to a Keras ``.h5`` file."""
@@ -663,7 +752,16 @@ class Model(Network):
         return json.dumps(self._updated_config(), default=json_default, **kwargs)
 
     def to_yaml(self, **kwargs):
-        raise NotImplementedError("to_yaml: YAML output is not supported by torkeras; use to_json().")
+        """The model's architecture as a YAML string (Keras's ``to_yaml``; needs PyYAML).
+
+        Plain YAML (lists, no Python tags), read back by ``model_from_yaml``; ``kwargs`` go to
+        ``yaml.safe_dump``.
+        """
+        try:
+            import yaml
+        except ImportError:
+            raise ImportError("Model.to_yaml requires PyYAML: `pip install pyyaml`.")
+        return yaml.safe_dump(json.loads(self.to_json()), **kwargs)
 
     def reset_states(self):
         for layer in self.layers:

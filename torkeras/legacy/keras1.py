@@ -329,16 +329,92 @@ TABLE.update({
 })
 
 
+# Model.fit_generator / evaluate_generator / predict_generator: legacy_generator_methods_support in
+# keras/legacy/interfaces.py @ 2.2.4. Keras 1.2.2 counted samples; Keras 2 counts batches (steps).
+_GENERATOR_RENAMES = {"nb_worker": "workers", "pickle_safe": "use_multiprocessing",
+                      "max_q_size": "max_queue_size"}
+#: Spellings after which Keras 2.2.4 warned that a step is a batch, not a sample.
+_STEP_SPELLINGS = ("samples_per_epoch", "val_samples", "nb_epoch", "nb_val_samples", "nb_worker")
+
+
+def _generator_pre(name, args, kwargs):
+    """``samples_per_epoch`` by keyword (at most the generator before it) becomes
+    ``steps_per_epoch = samples_per_epoch // generator.batch_size`` when the generator has a
+    ``batch_size`` attribute; otherwise the sample count is kept, unchanged, as the step count (both as
+    Keras 2.2.4). ``nb_val_samples`` and ``val_samples`` are renamed without division, as in Keras.
+    A warning says that steps are batches: for Keras 2.2.4's spellings, and for an undivided
+    ``samples_per_epoch``."""
+    converted = []
+    undivided = False
+    if name == "fit_generator" and "samples_per_epoch" in kwargs and len(args) < 2:
+        if "steps_per_epoch" in kwargs:
+            raise TypeError("For the `steps_per_epoch` argument, `%s` received both the legacy keyword "
+                            "argument `samples_per_epoch` and the Keras 2 keyword argument "
+                            "`steps_per_epoch`. Stick to the latter!" % (name,))
+        samples = kwargs.pop("samples_per_epoch")
+        generator = args[0] if args else kwargs.get("generator")
+        if hasattr(generator, "batch_size"):
+            kwargs["steps_per_epoch"] = samples // generator.batch_size
+        else:
+            kwargs["steps_per_epoch"] = samples
+            undivided = True
+        converted.append("samples_per_epoch")
+    if (undivided or any(k in kwargs for k in _STEP_SPELLINGS)) and not strict():
+        with _warned_lock:
+            first = (name, "steps are batches") not in _warned
+            _warned.add((name, "steps are batches"))
+        if first:
+            warnings.warn(
+                "`%s`: a Keras 2 step is one batch, not one sample. `steps_per_epoch` (Keras 1: "
+                "samples_per_epoch) is the number of batches drawn per epoch, about samples / "
+                "batch_size; `validation_steps` (nb_val_samples) and `steps` (val_samples) count "
+                "batches too. Check the converted values%s."
+                % (name, " (samples_per_epoch=%r was kept as the step count: the generator has no "
+                         "`batch_size` attribute)" % (kwargs["steps_per_epoch"],) if undivided else ""),
+                UserWarning, stacklevel=4)
+    return args, kwargs, converted
+
+
+TABLE.update({
+    "fit_generator": {"positional": ("generator", "steps_per_epoch", "epochs"),
+                      "renames": _update(_GENERATOR_RENAMES, samples_per_epoch="steps_per_epoch",
+                                         nb_epoch="epochs", nb_val_samples="validation_steps"),
+                      "preprocess": _generator_pre},
+    "evaluate_generator": {"positional": ("generator", "steps", "max_queue_size"),
+                           "renames": _update(_GENERATOR_RENAMES, val_samples="steps"),
+                           "preprocess": _generator_pre},
+    "predict_generator": {"positional": ("generator", "steps", "max_queue_size"),
+                          "renames": _update(_GENERATOR_RENAMES, val_samples="steps"),
+                          "preprocess": _generator_pre},
+})
+
+
+# keras.preprocessing (Keras 1.2.2 preprocessing/image.py and text.py). Keras 2.2.4 had no shim for
+# ``dim_ordering`` here (TypeError); torkeras translates it like the layers' dim_ordering.
+_DIM_ONLY = {"positional": None, "renames": {"dim_ordering": "data_format"}, "values": _DIM}
+TABLE.update({
+    "ImageDataGenerator": _DIM_ONLY,
+    "NumpyArrayIterator": _DIM_ONLY,
+    "DirectoryIterator": _DIM_ONLY,
+    "array_to_img": _DIM_ONLY,
+    "img_to_array": _DIM_ONLY,
+    "Tokenizer": {"positional": None, "renames": {"nb_words": "num_words"}},
+    # keras.datasets.imdb / reuters load_data (Keras 2.2.4 converted nb_words with a warning)
+    "load_data": {"positional": None, "renames": {"nb_words": "num_words"}},
+})
+
 #: Keras-1 module paths and the torkeras module that answers them (used by ``python -m torkeras run``).
 MODULE_ALIASES = {
     "keras.objectives": "torkeras.objectives",
     "keras.initializations": "torkeras.initializations",
     "keras.utils.np_utils": "torkeras.utils.np_utils",
     "keras.engine.topology": "torkeras.engine.topology",
+    "keras.utils.visualize_util": "torkeras.legacy.visualize_util",
 }
 
 _warned = set()
 _warned_lock = threading.Lock()
+_file_state = threading.local()
 
 
 def strict():
@@ -366,6 +442,8 @@ def _report(name, old_spellings, new_args, new_kwargs):
     key = (name, tuple(sorted(old_spellings)))
     msg = ("Update your `%s` call to the Keras 2 API: %s (Keras-1 spelling: %s)."
            % (name, _signature(name, new_args, new_kwargs), ", ".join(sorted(old_spellings))))
+    if getattr(_file_state, "on", False):
+        return   # a config read from a Keras-1 file: the reader warns once per file instead
     if strict():
         raise LegacyArgumentError(msg + " TORKERAS_STRICT=1 makes Keras-1 spellings errors.")
     with _warned_lock:
@@ -482,3 +560,179 @@ def table_rows():
 def _reset_warnings_for_tests():
     with _warned_lock:
         _warned.clear()
+
+
+# ---------------------------------------------------------------------------- Keras-1 files
+# Layer configs and weight layouts read from files written by Keras 1.x. The configs go through the
+# same TABLE as constructor calls (quietly: the file reader warns once per file, and
+# TORKERAS_STRICT=1 is about code, not about old files). saving/_keras1.py applies the layout data.
+
+#: Keras-1 class names found in files -> (Keras-2 class, renames only that class had).
+#: Sources: keras/layers/convolutional.py @ 1.2.2 (class names, ``atrous_rate``);
+#: keras/legacy/layers.py @ 2.2.4 (the atrous convolutions become Conv1D/Conv2D + dilation_rate).
+CLASS_RENAMES = {
+    "Convolution1D": ("Conv1D", {}),
+    "Convolution2D": ("Conv2D", {}),
+    "Convolution3D": ("Conv3D", {}),
+    "Deconvolution2D": ("Conv2DTranspose", {}),
+    "SeparableConvolution2D": ("SeparableConv2D", {}),
+    "AtrousConvolution1D": ("Conv1D", {"atrous_rate": "dilation_rate"}),
+    "AtrousConvolution2D": ("Conv2D", {"atrous_rate": "dilation_rate"}),
+}
+
+#: Config keys Keras 1 recorded from the input when the layer was built (Dense.build sets
+#: ``input_dim``; Recurrent/Convolution1D ``get_config`` write ``input_dim``/``input_length``,
+#: keras/layers/{core,recurrent,convolutional,local}.py @ 1.2.2). A first layer also carries
+#: ``batch_input_shape``, so these keys add nothing and are dropped (Keras 2.2.4 turned them into an
+#: ``input_shape`` that ``batch_input_shape`` then overrode).
+BUILD_RECORDED_KEYS = {
+    "Dense": ("input_dim",),
+    "SimpleRNN": ("input_dim", "input_length"),
+    "GRU": ("input_dim", "input_length"),
+    "LSTM": ("input_dim", "input_length"),
+    "Conv1D": ("input_dim", "input_length"),
+    "LocallyConnected1D": ("input_dim", "input_length"),
+}
+
+#: Keras-1 kernel layout -> Keras-2 layout, per (Keras-2 class, data_format): for each weight
+#: index, the config key of its constraint and the numpy transpose (Keras-2 axis i = Keras-1 axis
+#: perm[i]). Sources: ``preprocess_weights_for_loading`` in keras/engine/saving.py @ 2.2.4 (Conv2D,
+#: Conv3D, Conv2DTranspose, ConvLSTM2D); ``separable_conv2d`` in keras/backend/tensorflow_backend.py
+#: @ 1.2.2 (SeparableConvolution2D 'th' kernels, which Keras 2.2.4 left untranslated).
+KERNEL_TRANSPOSES = {
+    ("Conv2D", "channels_first"): ((0, "kernel_constraint", (2, 3, 1, 0)),),
+    ("Conv3D", "channels_first"): ((0, "kernel_constraint", (2, 3, 4, 1, 0)),),
+    ("Conv2DTranspose", "channels_last"): ((0, "kernel_constraint", (0, 1, 3, 2)),),
+    ("Conv2DTranspose", "channels_first"): ((0, "kernel_constraint", (2, 3, 0, 1)),),
+    ("SeparableConv2D", "channels_first"): ((0, "depthwise_constraint", (2, 3, 1, 0)),
+                                            (1, "pointwise_constraint", (2, 3, 1, 0))),
+    ("ConvLSTM2D", "channels_first"): ((0, "kernel_constraint", (2, 3, 1, 0)),
+                                       (1, "recurrent_constraint", (2, 3, 1, 0))),
+}
+
+#: Keras-1 Convolution1D kernel ``(filter_length, 1, input_dim, nb_filter)`` loses its axis 1
+#: (keras/layers/convolutional.py @ 1.2.2; saving.py @ 2.2.4): Keras-1 axis -> Keras-2 axis.
+CONV1D_AXES = {0: 0, 2: 1, 3: 2}
+
+#: Per-gate recurrent weights (consume_less 'cpu'/'mem') -> Keras-2 fused arrays: array count and,
+#: for kernel / recurrent_kernel / bias, the indices concatenated on the last axis. Keras 1 LSTM
+#: listed its weights i, c, f, o (``trainable_weights`` in keras/layers/recurrent.py @ 1.2.2); Keras 2
+#: fuses them i, f, c, o. GRU: z, r, h in both. ConvLSTM2D as LSTM (saving.py @ 2.2.4).
+GATE_REGROUPS = {
+    "LSTM": (12, ((0, 6, 3, 9), (1, 7, 4, 10), (2, 8, 5, 11))),
+    "ConvLSTM2D": (12, ((0, 6, 3, 9), (1, 7, 4, 10), (2, 8, 5, 11))),
+    "GRU": (9, ((0, 3, 6), (1, 4, 7), (2, 5, 8))),
+}
+
+#: Classes whose kernels Theano convolved (true convolution, ``filter_flip=True`` in
+#: keras/backend/theano_backend.py @ 1.2.2): weight indices to flip on every spatial axis when the
+#: file was trained with Theano (``_need_convert_kernel`` / ``convert_kernel``, saving.py @ 2.2.4).
+THEANO_FLIPPED = {"Conv1D": (0,), "Conv2D": (0,), "Conv3D": (0,), "Conv2DTranspose": (0,),
+                  "ConvLSTM2D": (0, 1)}
+
+#: Keras-1 regularizer / constraint configs (``{'name': class, ...}``, keras/regularizers.py and
+#: keras/constraints.py @ 1.2.2) -> Keras-2 class and argument renames.
+_OBJECT_RENAMES = {
+    "L1L2Regularizer": ("L1L2", {"l1": "l1", "l2": "l2"}),
+    "WeightRegularizer": ("L1L2", {"l1": "l1", "l2": "l2"}),
+    "ActivityRegularizer": ("L1L2", {"l1": "l1", "l2": "l2"}),
+    "MaxNorm": ("MaxNorm", {"m": "max_value", "axis": "axis"}),
+    "NonNeg": ("NonNeg", {}),
+    "UnitNorm": ("UnitNorm", {"axis": "axis"}),
+    "MinMaxNorm": ("MinMaxNorm", {"low": "min_value", "high": "max_value", "rate": "rate",
+                                  "axis": "axis"}),
+}
+
+
+def _file_object(value, class_name, key):
+    """A Keras-1 ``{'name': ...}`` regularizer/constraint config as ``{'class_name', 'config'}``."""
+    if not isinstance(value, dict) or "class_name" in value or "name" not in value:
+        return value
+    name = value["name"]
+    if name not in _OBJECT_RENAMES:
+        raise LegacyArgumentError(
+            "`%s`: the Keras-1 %s=%r has no Keras 2 equivalent (Keras 2 has L1L2, MaxNorm, NonNeg, "
+            "UnitNorm and MinMaxNorm)." % (class_name, key, value))
+    new_name, renames = _OBJECT_RENAMES[name]
+    unknown = sorted(set(value) - set(renames) - {"name"})
+    if unknown:
+        raise LegacyArgumentError("`%s`: unexpected key(s) %s in the Keras-1 %s config %r."
+                                  % (class_name, unknown, key, value))
+    return {"class_name": new_name,
+            "config": {renames[k]: v for k, v in value.items() if k != "name"}}
+
+
+def _remap_axis(axis, mapping, class_name, key):
+    """Constraint axes follow the kernel from the Keras-1 to the Keras-2 layout."""
+    many = isinstance(axis, (list, tuple))
+    out = []
+    for a in (axis if many else [axis]):
+        if a not in mapping:
+            raise LegacyArgumentError("`%s`: the Keras-1 %s acts on axis %r of the Keras-1 kernel, "
+                                      "which the Keras-2 kernel does not have." % (class_name, key, a))
+        out.append(mapping[a])
+    return out if many else out[0]
+
+
+def _constraint_axes(class_name, config):
+    if class_name == "Conv1D":
+        entries = ((0, "kernel_constraint", None),)
+    else:
+        entries = KERNEL_TRANSPOSES.get((class_name, config.get("data_format")), ())
+    for _, key, perm in entries:
+        value = config.get(key)
+        if not isinstance(value, dict) or "axis" not in value.get("config", {}):
+            continue
+        if perm is None:
+            mapping = CONV1D_AXES
+        else:
+            mapping = {old: new for new, old in enumerate(perm)}
+            mapping.update({old - len(perm): new for old, new in list(mapping.items())})
+        inner = dict(value["config"], axis=_remap_axis(value["config"]["axis"], mapping, class_name, key))
+        config[key] = dict(value, config=inner)
+    return config
+
+
+def file_layer_config(class_name, config):
+    """Translate one layer config read from a Keras-1 file into Keras-2 spelling.
+
+    Applies :data:`CLASS_RENAMES`, drops :data:`BUILD_RECORDED_KEYS`, turns Keras-1 regularizer and
+    constraint configs into Keras-2 ones, runs the class's TABLE row (and the base ``Layer`` row for
+    ``input_dtype``) without per-spelling warnings, and moves constraint axes with the kernel layout.
+
+    Args:
+        class_name: the class name written in the file (``'Convolution2D'``, ``'Dense'``...).
+        config: the layer's config dict from the file (not modified).
+
+    Returns:
+        ``(keras2_class_name, keras2_config)``.
+
+    Raises:
+        LegacyArgumentError: something Keras 2 cannot express exactly (e.g. BatchNormalization
+            ``mode=1``, ``Embedding(dropout=0.2)``, an ``EigenvalueRegularizer``).
+        TypeError: an old and a new name for one argument.
+
+    Example:
+        >>> file_layer_config('Dense', {'name': 'dense_1', 'output_dim': 3, 'input_dim': 4})
+        ('Dense', {'name': 'dense_1', 'units': 3})
+    """
+    new_class, extra = CLASS_RENAMES.get(class_name, (class_name, {}))
+    config = dict(config)
+    for old, new in extra.items():
+        if old in config:
+            if new in config:
+                raise TypeError("`%s` config has both the Keras-1 `%s` and the Keras 2 `%s`."
+                                % (class_name, old, new))
+            config[new] = config.pop(old)
+    for key in BUILD_RECORDED_KEYS.get(new_class, ()):
+        config.pop(key, None)
+    config = {k: _file_object(v, class_name, k) for k, v in config.items()}
+    previous = getattr(_file_state, "on", False)
+    _file_state.on = True
+    try:
+        _, config = convert(new_class, (), config)
+        if "input_dtype" in config:
+            _, config = convert("Layer", (), config)
+    finally:
+        _file_state.on = previous
+    return new_class, _constraint_axes(new_class, config)

@@ -62,7 +62,7 @@ class _Expr(int):
 
 
 class Change(object):
-    """One rewritten call: its line, a short description and the replaced text spans."""
+    """One rewritten call or import (or a note on one left alone): its line and a description."""
 
     def __init__(self, line, description):
         self.line = line
@@ -153,7 +153,7 @@ class _Rewriter(object):
         else:
             return
         if name in _MANUAL:
-            self.notes.append("line %d: not upgraded automatically: %s." % (call.lineno, _MANUAL[name]))
+            self.notes.append(Change(call.lineno, "not upgraded automatically: %s." % (_MANUAL[name],)))
             return
         new_class, row, extra = CLASS_RENAMES.get(name, (None, name, {}))
         if row not in keras1.TABLE:
@@ -161,8 +161,8 @@ class _Rewriter(object):
         if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
             if any(k.arg in keras1.TABLE[row].get("renames", {}) or k.arg in extra
                    for k in call.keywords) or new_class:
-                self.notes.append("line %d: `%s(...)` uses *args/**kwargs; upgrade it by hand."
-                                  % (call.lineno, name))
+                self.notes.append(Change(call.lineno, "`%s(...)` uses *args/**kwargs; upgrade it by "
+                                         "hand." % (name,)))
             return
         args = tuple(self.value_of(a) for a in call.args)
         kw_nodes = {k.arg: k for k in call.keywords}
@@ -173,7 +173,7 @@ class _Rewriter(object):
                 warnings.simplefilter("ignore")
                 new_args, new_kwargs = keras1.convert(row, args, pre_kwargs)
         except (TypeError, ValueError, LegacyArgumentError) as e:
-            self.notes.append("line %d: `%s(...)` not upgraded: %s" % (call.lineno, name, e))
+            self.notes.append(Change(call.lineno, "`%s(...)` not upgraded: %s" % (name, e)))
             return
         described = []
         if new_class:
@@ -316,7 +316,7 @@ def upgrade_source(source, filename="<script>"):
         elif isinstance(node, ast.ImportFrom):
             rw.visit_import_from(node)
     rw.changes.sort(key=lambda c: c.line)
-    rw.notes.sort(key=lambda n: int(n.split(":")[0].split()[1]))
+    rw.notes.sort(key=lambda n: n.line)
     new_source = rw.apply()
     ast.parse(new_source, filename=filename)  # the rewrite must stay valid Python
     return Result(source, new_source, rw.changes, rw.notes)
@@ -350,7 +350,7 @@ def upgrade_file(path, check=False, output=None, out=None):
     result = upgrade_source(source, filename=path)
     if check:
         for change in result.changes:
-            print("%s:%s" % (path, change), file=out)
+            print("%s:%d: %s" % (path, change.line, change.description), file=out)
     elif result.changed or output:
         out.write(result.diff(os.path.basename(path)))
         target = output or path
@@ -366,7 +366,7 @@ def upgrade_file(path, check=False, output=None, out=None):
             os.unlink(tmp)
             raise
     for note in result.notes:
-        print("%s:%s" % (path, note), file=out)
+        print("%s:%d: %s" % (path, note.line, note.description), file=out)
     if not result.changes:
         print("%s: no Keras-1 spellings found." % (path,), file=out)
     return 1 if (check and result.changes) else 0

@@ -10,6 +10,7 @@ Sources: tf_keras/optimizers/optimizer.py and optimizer_v2/optimizer_v2.py (vari
 creation order), read in the tf-keras 2.21 sources; Keras 2.2.4 optimizers.py ``weights`` order.
 """
 import re
+import warnings
 
 import numpy as np
 
@@ -78,9 +79,13 @@ def reorder_optimizer_weights(optimizer, names, values, current):
         raise ValueError("no tf.keras weight layout known for optimizer %s" % (cls,))
     iteration, styles = _split(names, values)
     best = None
+    known = {name for part in layout if part != "iterations" for name in part}
     for style in ("new", "v2"):
         by_slot = _group(styles.get(style, []))
-        if all(len({var for var, _ in entries}) == len(entries) for entries in by_slot.values()):
+        # The style is the one whose slot names are this optimizer's (``Adam/dense/kernel/m`` would
+        # otherwise read as slot "dense" in the new style) and whose variables are unique per slot.
+        if set(by_slot) <= known and all(len({var for var, _ in entries}) == len(entries)
+                                         for entries in by_slot.values()):
             best = by_slot
             break
     if best is None:
@@ -173,6 +178,12 @@ def expand_optimizer_weights(optimizer, values, current):
 #: ``zero_output_for_mask``). Other values change the results and are refused.
 TF_ONLY_KEYS = {"time_major": False, "zero_output_for_mask": False}
 
+#: tf.keras layers that take ``groups`` (tf.keras 2.3+ writes it into every convolution config) but
+#: never read it: they pass it to the base ``Conv`` and convolve with their own depthwise kernels
+#: (tf_keras/layers/convolutional/base_depthwise_conv.py and base_separable_conv.py @ 2.21; checked:
+#: ``groups=2`` and ``groups=1`` give identical outputs there). Any value is read as 1.
+IGNORED_GROUPS = ("DepthwiseConv1D", "DepthwiseConv2D", "SeparableConv1D", "SeparableConv2D")
+
 
 def strip_tf_only_keys(entry):
     """Drop :data:`TF_ONLY_KEYS` holding their neutral value from a ``{'class_name', 'config'}``
@@ -183,6 +194,14 @@ def strip_tf_only_keys(entry):
     if not isinstance(config, dict):
         return entry
     config = dict(config)
+    if entry.get("class_name") in IGNORED_GROUPS and "groups" in config:
+        if config["groups"] != 1:
+            warnings.warn("layer %r (%s) sets groups=%r, which tf.keras ignores for this layer; read "
+                          "as groups=1, the computation tf.keras did."
+                          % (config.get("name"), entry.get("class_name"), config["groups"]))
+        del config["groups"]
+    if isinstance(config.get("dtype"), dict):
+        config["dtype"] = _policy_name(config["dtype"], entry)
     for key, neutral in TF_ONLY_KEYS.items():
         if key in config:
             if config[key] != neutral:
@@ -191,7 +210,7 @@ def strip_tf_only_keys(entry):
                                  % (config.get("name"), entry.get("class_name"), key, config[key],
                                     key, neutral))
             del config[key]
-    for nested in ("layer", "cell"):
+    for nested in ("layer", "backward_layer", "cell"):
         if isinstance(config.get(nested), dict):
             config[nested] = strip_tf_only_keys(config[nested])
         elif isinstance(config.get(nested), list):
@@ -199,3 +218,14 @@ def strip_tf_only_keys(entry):
     if isinstance(config.get("cells"), list):
         config["cells"] = [strip_tf_only_keys(c) for c in config["cells"]]
     return dict(entry, config=config)
+
+
+def _policy_name(policy, entry):
+    """tf.keras mixed-precision ``Policy`` dicts: a plain float policy is its dtype name; a mixed one
+    (``mixed_float16``...) computes in another precision than its variables and is refused."""
+    name = (policy.get("config") or {}).get("name")
+    if name in ("float16", "float32", "float64"):
+        return name
+    raise ValueError("layer %r (%s) has dtype policy %r; torkeras computes each layer in one float "
+                     "type. Save the model with the float32 policy." % (
+                         (entry.get("config") or {}).get("name"), entry.get("class_name"), name))

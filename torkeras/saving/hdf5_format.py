@@ -11,6 +11,7 @@ Class names resolve only through the registries (never an import path from the f
 """
 import contextlib
 import json
+import math
 import os
 import tempfile
 import warnings
@@ -19,8 +20,8 @@ import h5py
 import numpy as np
 
 from .. import __version__ as _torkeras_version
-from ..errors import HDF5FormatError, UnknownObjectError
-from . import _safety, _tfkeras
+from ..errors import HDF5FormatError, TorkerasError, UnknownObjectError
+from . import _generations, _keras1, _keras2, _keras3, _safety, _tfkeras
 
 #: Keras version string written into files: tf-keras and Keras 2 readers apply no Keras-1 conversions.
 WRITTEN_KERAS_VERSION = "2.2.4"
@@ -74,20 +75,66 @@ def save_attributes(group, name, data):
         group.attrs[name] = arr
 
 
+#: h5py and numpy errors a damaged file raises while it is read (turned into HDF5FormatError).
+_READ_ERRORS = (OSError, KeyError, RuntimeError, ValueError, TypeError, IndexError, AttributeError)
+
+
+@contextlib.contextmanager
+def _reading(filepath, what):
+    """Errors raised by h5py on a damaged file, as HDF5FormatError naming the file and ``what``."""
+    try:
+        yield
+    except UnknownObjectError as e:
+        if filepath in str(e):
+            raise
+        raise UnknownObjectError("%s (while reading %s of %r)" % (e, what, filepath)) from e
+    except TorkerasError:
+        raise
+    except _READ_ERRORS as e:
+        raise HDF5FormatError("%r: cannot read %s: the file is damaged or not a Keras file (%s: %s)."
+                              % (filepath, what, type(e).__name__, e)) from e
+
+
+def _read_attr(obj, name):
+    """Attribute ``name`` of an h5py object, after checking from its header that it is text or
+    numbers and no larger than the file (nothing is allocated for a damaged header)."""
+    filepath = obj.file.filename
+    what = "attribute %r of %r" % (name, obj.name)
+    with _reading(filepath, what):
+        aid = obj.attrs.get_id(name)
+        dtype = aid.dtype
+        if not (dtype.kind in "SUfiub" or h5py.check_string_dtype(dtype) is not None):
+            raise HDF5FormatError("%r: %s has type %s; Keras files hold only text and numbers there."
+                                  % (filepath, what, dtype))
+        nbytes = dtype.itemsize * math.prod(aid.shape or ())
+        if nbytes > obj.file.id.get_filesize():
+            raise HDF5FormatError("%r: %s claims shape %s (%d bytes), more than the whole file: the "
+                                  "file is damaged." % (filepath, what, aid.shape, nbytes))
+        return obj.attrs[name]
+
+
+def _attr_text(obj, name, value):
+    try:
+        return _text(value)
+    except UnicodeDecodeError as e:
+        raise HDF5FormatError("%r: attribute %r of %r is not UTF-8 text (%s)."
+                              % (obj.file.filename, name, obj.name, e))
+
+
 def load_attributes(group, name):
     """Read a list attribute written whole or in chunks; elements decoded to str."""
     if name in group.attrs:
-        raw = group.attrs[name]
+        raw = _read_attr(group, name)
         values = list(np.atleast_1d(raw)) if not isinstance(raw, (str, bytes)) else [raw]
     else:
         values = []
         i = 0
         while "%s%d" % (name, i) in group.attrs:
-            values.extend(list(np.atleast_1d(group.attrs["%s%d" % (name, i)])))
+            values.extend(list(np.atleast_1d(_read_attr(group, "%s%d" % (name, i)))))
             i += 1
         if i == 0:
             return None
-    return [_text(v) for v in values]
+    return [_attr_text(group, name, v) for v in values]
 
 
 def _set_text_attr(group, name, text):
@@ -106,7 +153,7 @@ def _set_text_attr(group, name, text):
 def _root_text(f, name, default=None):
     if name not in f.attrs:
         return default
-    return _text(f.attrs[name])
+    return _attr_text(f, name, _read_attr(f, name))
 
 
 # ---------------------------------------------------------------------------- atomic write
@@ -159,14 +206,61 @@ def _open_for_read(filepath):
         raise HDF5FormatError("Cannot open %r as an HDF5 file (%s). The file may be truncated or not "
                               "an .h5 file." % (filepath, e))
     try:
-        yield f
+        with _reading(filepath, "the file"):
+            yield f
     finally:
         f.close()
 
 
+def _check_dataset(ds, filepath, what):
+    """Refuse, from its header alone, a dataset that is not a plain numeric array or that claims
+    more bytes than the file stores for it (so reading it allocates at most what the file holds)."""
+    if not isinstance(ds, h5py.Dataset):
+        raise HDF5FormatError("%r: %s is a %s, not a dataset." % (filepath, what, type(ds).__name__))
+    if ds.dtype.kind not in "fiub":
+        raise HDF5FormatError("%r: %s has type %s; weights are numeric arrays (object, string and "
+                              "variable-length data are refused)." % (filepath, what, ds.dtype))
+    nbytes = ds.dtype.itemsize * math.prod(ds.shape or ())
+    stored = ds.id.get_storage_size()
+    # A compressed dataset may expand (gzip at most ~1000x); an uncompressed one stores every byte.
+    limit = stored * 1100 + (1 << 20) if ds.id.get_create_plist().get_nfilters() else stored
+    if nbytes > limit:
+        raise HDF5FormatError("%r: %s claims shape %s (%d bytes) but the file stores %d bytes for it: "
+                              "the file is damaged or crafted." % (filepath, what, ds.shape, nbytes,
+                                                                   stored))
+    return ds
+
+
+def _read_dataset(group, name, filepath, what):
+    """The array of dataset ``name`` in ``group``, checked by :func:`_check_dataset` first."""
+    with _reading(filepath, what):
+        if name not in group:
+            raise HDF5FormatError("%r is inconsistent: %s is listed but missing." % (filepath, what))
+        return np.asarray(_check_dataset(group[name], filepath, what)[()])
+
+
+def _declared_weight_values(group, filepath):
+    """How many values the weight datasets under ``group`` hold, from their headers (each checked
+    by :func:`_check_dataset`; nothing is read)."""
+    sizes = []
+
+    def visit(name, obj):
+        if isinstance(obj, h5py.Dataset):
+            layer, _, weight = name.partition("/")
+            _check_dataset(obj, filepath, "weight %r of layer %r" % (weight, layer))
+            sizes.append(math.prod(obj.shape or ()))
+    with _reading(filepath, "the weights of %r" % (group.name,)):
+        group.visititems(visit)
+    return sum(sizes)
+
+
 # ---------------------------------------------------------------------------- weights groups
 def _layer_weight_values(layer):
-    return layer.get_weights()
+    """Arrays in Keras's ``layer.weights`` order, the order of ``weight_names``: for a nested model,
+    every sublayer's trainable arrays, then the non-trainable ones (``Network.get_weights`` goes
+    layer by layer instead)."""
+    from ..engine.base_layer import Layer
+    return Layer.get_weights(layer)
 
 
 def _unique_names(names):
@@ -213,41 +307,34 @@ def _read_layer_groups(group, filepath):
                               % (filepath,))
     out = []
     for name in layer_names:
-        if name not in group:
-            raise HDF5FormatError("%r is inconsistent: layer %r is listed in layer_names but has no "
-                                  "group." % (filepath, name))
-        g = group[name]
-        weight_names = load_attributes(g, "weight_names") or []
-        values = []
-        for wn in weight_names:
-            if wn not in g:
-                raise HDF5FormatError("%r is inconsistent: weight %r of layer %r is listed but missing."
-                                      % (filepath, wn, name))
-            ds = g[wn]
-            if not isinstance(ds, h5py.Dataset):
-                raise HDF5FormatError("%r: weight %r of layer %r is not a dataset." % (filepath, wn, name))
-            try:
-                values.append(np.asarray(ds[()]))
-            except (OSError, ValueError) as e:
-                raise HDF5FormatError("%r: cannot read weight %r of layer %r (%s)."
-                                      % (filepath, wn, name, e))
+        with _reading(filepath, "the weights of layer %r" % (name,)):
+            g = group[name] if name in group else None
+            if not isinstance(g, h5py.Group):
+                raise HDF5FormatError("%r is inconsistent: layer %r is listed in layer_names but has "
+                                      "no group." % (filepath, name))
+            weight_names = load_attributes(g, "weight_names") or []
+            values = [_read_dataset(g, wn, filepath, "weight %r of layer %r" % (wn, name))
+                      for wn in weight_names]
         out.append((name, weight_names, values))
     return out
 
 
-def _weighted_layers(model):
-    return [layer for layer in model.layers if layer.weights]
+def _weighted_layers(model, file_layer_names=()):
+    return [layer for layer in _keras2.saved_layers(model, file_layer_names) if layer.weights]
 
 
 def _assign(layer, values, filepath, file_layer, skip_mismatch=False, reshape=False):
-    expected = [tuple(w.shape) for w in layer.get_weights()]
+    from ..engine.base_layer import Layer
+    current = _layer_weight_values(layer)
+    expected = [tuple(w.shape) for w in current]
     if len(values) != len(expected):
         msg = ("Layer %r (%s) expects %d weight(s), but the saved weights of layer %r in %r have %d "
                "element(s)." % (layer.name, layer.__class__.__name__, len(expected), file_layer,
                                 filepath, len(values)))
         if skip_mismatch:
-            warnings.warn("Skipping loading of weights for layer %r due to mismatch in number of "
-                          "weights (%s)" % (layer.name, msg))
+            # Keras 2.2.4's wording (engine/saving.py load_weights_from_hdf5_group_by_name)
+            warnings.warn("Skipping loading of weights for layer %s due to mismatch in number of "
+                          "weights (%d vs %d)." % (layer.name, len(expected), len(values)))
             return
         raise HDF5FormatError(msg)
     fixed = []
@@ -260,39 +347,53 @@ def _assign(layer, values, filepath, file_layer, skip_mismatch=False, reshape=Fa
                        "has shape %s." % (i, layer.name, layer.__class__.__name__, exp, file_layer,
                                           filepath, tuple(val.shape)))
                 if skip_mismatch:
-                    warnings.warn("Skipping loading of weights for layer %r due to mismatch in shape "
-                                  "(%s)" % (layer.name, msg))
-                    return
-                raise HDF5FormatError(msg)
+                    # As Keras 2.2.4: only this array is skipped, the layer's others are loaded.
+                    warnings.warn("Skipping loading of weights for layer %s due to mismatch in shape "
+                                  "(%s vs %s)." % (layer.name, exp, tuple(val.shape)))
+                    val = current[i]
+                else:
+                    raise HDF5FormatError(msg)
         fixed.append(val)
-    layer.set_weights(fixed)
+    Layer.set_weights(layer, fixed)
 
 
-def load_weights_from_group(model, group, filepath, by_name=False, skip_mismatch=False, reshape=False):
+def load_weights_from_group(model, group, filepath, by_name=False, skip_mismatch=False, reshape=False,
+                            original_backend=None):
     """Load weights from an open Keras weights group into ``model`` (topological or by name)."""
     keras_version = _text(group.attrs["keras_version"]) if "keras_version" in group.attrs else "1"
-    if keras_version.startswith("1"):
-        raise HDF5FormatError("%r holds Keras 1 weights (keras_version %r). Keras-1 files are read by "
-                              "the Keras-1 reader, which this torkeras version does not have yet."
-                              % (filepath, keras_version))
+    if _keras1.is_keras1(keras_version, filepath):
+        _load_keras1_weights(model, group, filepath, by_name, skip_mismatch, reshape, original_backend)
+        return
     file_layers = _read_layer_groups(group, filepath)
+    backend = _root_text(group, "backend")
+
+    def assign(layer, values, name, skip=False):
+        # Keras 2.x / tf.keras / Keras 3: wrapper and nested-model splits, Theano kernels, CuDNN.
+        try:
+            values = _keras2.preprocess_weights(layer, values, backend=backend, reshape=reshape)
+        except ValueError as e:
+            raise HDF5FormatError("%r: cannot load the weights of layer %r into layer %r (%s): %s"
+                                  % (filepath, name, layer.name, layer.__class__.__name__, e))
+        _assign(layer, values, filepath, name, skip_mismatch=skip, reshape=reshape)
+
     if by_name:
+        # Keras 2.2.4 and tf.keras match the model's own layers (not those nested in them).
         index = {}
-        for layer in model._flat_layers() if hasattr(model, "_flat_layers") else model.layers:
+        for layer in _keras2.saved_layers(model, [n for n, _, _ in file_layers]):
             index.setdefault(layer.name, []).append(layer)
         for name, _, values in file_layers:
             for layer in index.get(name, []):
-                _assign(layer, values, filepath, name, skip_mismatch=skip_mismatch, reshape=reshape)
+                assign(layer, values, name, skip=skip_mismatch)
         return
+    layers = _weighted_layers(model, [n for n, _, _ in file_layers])
     file_layers = [fl for fl in file_layers if fl[1]]
-    layers = _weighted_layers(model)
     if len(file_layers) != len(layers):
         raise HDF5FormatError("You are trying to load a weight file containing %d layers into a model "
                               "with %d layers (file %r; file layers: %s; model layers: %s)."
                               % (len(file_layers), len(layers), filepath,
                                  [n for n, _, _ in file_layers], [l.name for l in layers]))
     for layer, (name, _, values) in zip(layers, file_layers):
-        _assign(layer, values, filepath, name, reshape=reshape)
+        assign(layer, values, name)
 
 
 # ---------------------------------------------------------------------------- public API
@@ -304,8 +405,30 @@ def save_weights(model, filepath, overwrite=True):
         save_weights_to_group(f, model.layers)
 
 
-def load_weights(model, filepath, by_name=False, skip_mismatch=False, reshape=False):
-    """``model.load_weights`` for weights files and full-model files."""
+def _load_keras1_weights(model, group, filepath, by_name, skip_mismatch, reshape, original_backend):
+    """Keras 1.x weights (``saving/_keras1.py``); the backend: the caller's, else a ``backend``
+    attribute of the group or the file (Keras 1 wrote none), else unknown."""
+    backend = _keras1.check_original_backend(original_backend)
+    if backend is None:
+        recorded = _root_text(group, "backend") or _root_text(group.file, "backend")
+        try:
+            backend = _keras1.check_original_backend(recorded)
+        except ValueError as e:
+            raise HDF5FormatError("%r: unknown `backend` attribute (%s)." % (filepath, e))
+    plan = _keras1.weights_plan(model, _read_layer_groups(group, filepath), filepath, by_name=by_name,
+                                original_backend=backend)
+    for layer, file_layer, values in plan:
+        _assign(layer, values, filepath, file_layer, skip_mismatch=skip_mismatch, reshape=reshape)
+
+
+def load_weights(model, filepath, by_name=False, skip_mismatch=False, reshape=False,
+                 original_backend=None):
+    """``model.load_weights`` for weights files and full-model files.
+
+    ``original_backend`` ('tensorflow', 'theano' or 'cntk'): the backend that trained a Keras-1
+    file's model, which Keras 1 did not record; 'theano' flips the convolution kernels.
+    """
+    _keras1.check_original_backend(original_backend)
     if skip_mismatch and not by_name:
         raise ValueError("When calling model.load_weights, skip_mismatch can only be set to True when "
                          "by_name is True.")
@@ -314,7 +437,8 @@ def load_weights(model, filepath, by_name=False, skip_mismatch=False, reshape=Fa
         if "layer_names" not in f.attrs and "layer_names0" not in f.attrs and "model_weights" in f:
             group = f["model_weights"]
         load_weights_from_group(model, group, os.fspath(filepath), by_name=by_name,
-                                skip_mismatch=skip_mismatch, reshape=reshape)
+                                skip_mismatch=skip_mismatch, reshape=reshape,
+                                original_backend=original_backend)
 
 
 def _training_config(model):
@@ -406,16 +530,59 @@ def upgrade_layer_configs(config, keras_version):
     return walk(config)
 
 
+def _upgrade_for_generation(config, keras_version, filepath):
+    """The model config of a standalone Keras 2.0-2.3 or Keras 3 file in the dialect torkeras reads
+    (``_keras2`` / ``_keras3``; tf.keras keys are handled per layer by :func:`upgrade_layer_configs`,
+    Keras 1 by ``_keras1``)."""
+    if keras_version is None:
+        return config
+    try:
+        generation = _generations.detect(keras_version)
+        if generation == _generations.KERAS2:
+            return _keras2.upgrade_config(config)
+        if generation == _generations.KERAS3:
+            return _keras3.upgrade_model_config(config)
+    except ValueError as e:
+        raise HDF5FormatError("Cannot read the model in %r (keras_version %r): %s"
+                              % (filepath, keras_version, e))
+    return config
+
+
 def model_from_config(config, custom_objects=None):
     """Instantiate a model from ``{'class_name', 'config'}`` through the layer registry."""
     if isinstance(config, list):
         raise TypeError("`model_from_config` expects a dictionary, not a list. Maybe you meant to use "
                         "`Sequential.from_config(config)`?")
+    if isinstance(config, dict) and "keras_version" in config and _keras1.is_keras1(
+            config["keras_version"]):
+        # A Keras-1 ``model.to_json()``: its configs use Keras-1 names and node formats.
+        config = _keras1.upgrade_model_config(config, "the model config (keras_version %r)"
+                                              % (config["keras_version"],))
+    elif isinstance(config, dict) and _keras3.is_keras3_config(config):
+        # Keras 3 ``model.to_json()`` (it records no keras_version)
+        config = _keras3.upgrade_model_config(config)
     from ..layers import deserialize
     return deserialize(config, custom_objects=custom_objects)
 
 
-def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
+def _build_from_file_config(config, custom_objects, safe_mode, filepath, file_values):
+    """The model of a file's ``model_config``; its weights may take at most ``file_values`` values
+    (plus slack) before allocation (:func:`_safety.weight_budget`); errors name file and layer."""
+    try:
+        with _safety.safe_mode_scope(safe_mode), _safety.weight_budget(file_values, filepath):
+            return model_from_config(config, custom_objects=custom_objects)
+    except UnknownObjectError as e:
+        raise UnknownObjectError("%s (while reading model_config of %r)" % (e, filepath))
+    except TorkerasError:
+        raise
+    except _READ_ERRORS as e:
+        layer = _safety.failing_layer(e)
+        where = " at layer %r (%s)" % layer if layer else ""
+        raise HDF5FormatError("%r: cannot build the model from its model_config%s: %s: %s"
+                              % (filepath, where, type(e).__name__, e)) from e
+
+
+def load_model(filepath, custom_objects=None, compile=True, safe_mode=True, original_backend=None):
     """Load a model saved by Keras 2 / tf.keras / torkeras ``model.save``.
 
     Args:
@@ -423,8 +590,11 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
         custom_objects: dict name -> class/function for objects not in the registries.
         compile: compile with the saved training config (and restore the optimizer state).
         safe_mode: refuse marshaled Python bytecode (Lambda layers) unless False.
+        original_backend: 'tensorflow', 'theano' or 'cntk': the backend that trained a Keras-1
+            file's model (Keras 1 did not record it); 'theano' flips the convolution kernels.
     """
     filepath = os.fspath(filepath)
+    _keras1.check_original_backend(original_backend)
     with _open_for_read(filepath) as f:
         config = _json_attr(f, "model_config", filepath)
         if config is None:
@@ -434,15 +604,16 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
         if not isinstance(config, dict) or "class_name" not in config or "config" not in config:
             raise HDF5FormatError("%r: `model_config` is not a {'class_name', 'config'} dict."
                                   % (filepath,))
+        if _keras1.is_keras1(_root_text(f, "keras_version"), filepath):
+            _keras1.file_warning(filepath, _root_text(f, "keras_version"))
+            config = _keras1.upgrade_model_config(config, filepath)
+        config = _upgrade_for_generation(config, _root_text(f, "keras_version"), filepath)
         config = upgrade_layer_configs(config, _root_text(f, "keras_version", "1"))
-        try:
-            with _safety.safe_mode_scope(safe_mode):
-                model = model_from_config(config, custom_objects=custom_objects)
-        except UnknownObjectError as e:
-            raise UnknownObjectError("%s (while reading model_config of %r)" % (e, filepath))
         if "model_weights" not in f:
             raise HDF5FormatError("%r has a model_config but no `model_weights` group." % (filepath,))
-        load_weights_from_group(model, f["model_weights"], filepath)
+        model = _build_from_file_config(config, custom_objects, safe_mode, filepath,
+                                        _declared_weight_values(f["model_weights"], filepath))
+        load_weights_from_group(model, f["model_weights"], filepath, original_backend=original_backend)
         if not compile:
             return model
         training_config = _json_attr(f, "training_config", filepath)
@@ -450,14 +621,15 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
             warnings.warn("No training configuration found in save file %r: the model was *not* "
                           "compiled. Compile it manually." % (filepath,))
             return model
-        _compile_from_training_config(model, training_config, custom_objects, filepath)
+        with _reading(filepath, "its training_config"):
+            _compile_from_training_config(model, training_config, custom_objects, filepath)
         if "optimizer_weights" in f:
             g = f["optimizer_weights"]
             names = load_attributes(g, "weight_names") or []
-            try:
-                values = [np.asarray(g[n][()]) for n in names]
-            except KeyError as e:
-                raise HDF5FormatError("%r: optimizer weight %s is listed but missing." % (filepath, e))
+            values = [_read_dataset(g, n, filepath, "optimizer weight %r" % (n,)) for n in names]
+            if _generations.detect(_root_text(f, "keras_version")) == _generations.KERAS3:
+                _keras3.optimizer_state_note(names, values, filepath)
+                return model
             opt = model._compiled.optimizer
             try:
                 opt.build(model._compiled.train_params)
@@ -517,3 +689,149 @@ def _compile_from_training_config(model, training_config, custom_objects, filepa
                   loss_weights=training_config.get("loss_weights"),
                   sample_weight_mode=training_config.get("sample_weight_mode"),
                   weighted_metrics=convert(training_config.get("weighted_metrics")))
+
+
+# ---------------------------------------------------------------------------- inspect
+def _weight_headers(group, names, filepath, owner):
+    out = []
+    for name in names:
+        what = "weight %r of %s" % (name, owner)
+        with _reading(filepath, what):
+            if name not in group:
+                raise HDF5FormatError("%r is inconsistent: %s is listed but missing." % (filepath, what))
+            ds = _check_dataset(group[name], filepath, what)
+            out.append({"name": name, "shape": list(ds.shape), "dtype": str(ds.dtype)})
+    return out
+
+
+def describe_file(filepath):
+    """What a Keras ``.h5`` file holds, read from its headers only (no weight array is read).
+
+    Returns:
+        dict of plain data: ``keras_version``, ``backend``, ``torkeras_version`` (text or None),
+        ``model_config`` and ``training_config`` (parsed JSON or None), ``layers`` (per entry of
+        ``layer_names``: ``name`` and ``weights``, a list of ``{name, shape, dtype}``) and
+        ``optimizer_weights`` (same form).
+    """
+    filepath = os.fspath(filepath)
+    with _open_for_read(filepath) as f:
+        group = f["model_weights"] if isinstance(f.get("model_weights"), h5py.Group) else f
+        info = {key: _root_text(f, key, _root_text(group, key)) for key in
+                ("keras_version", "backend", "torkeras_version")}
+        info["model_config"] = _json_attr(f, "model_config", filepath)
+        info["training_config"] = _json_attr(f, "training_config", filepath)
+        info["layers"] = []
+        for name in load_attributes(group, "layer_names") or []:
+            g = group.get(name)
+            if not isinstance(g, h5py.Group):
+                raise HDF5FormatError("%r is inconsistent: layer %r is listed in layer_names but has "
+                                      "no group." % (filepath, name))
+            names = load_attributes(g, "weight_names") or []
+            info["layers"].append({"name": name, "weights": _weight_headers(
+                g, names, filepath, "layer %r" % (name,))})
+        opt = f.get("optimizer_weights")
+        info["optimizer_weights"] = _weight_headers(
+            opt, load_attributes(opt, "weight_names") or [], filepath,
+            "optimizer_weights") if isinstance(opt, h5py.Group) else []
+    return info
+
+
+# ------------------------------------------------------------- read-only datasets (HDF5Matrix)
+import threading  # noqa: E402
+
+_READ_HANDLES = {}  # realpath -> (file signature, h5py.File), like Keras's HDF5Matrix.refs
+_READ_LOCK = threading.Lock()
+
+
+def _file_signature(path):
+    st = os.stat(path)
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+class DatasetReader(object):
+    """Read access to one HDF5 dataset: ``shape``, ``dtype``, ``ndim`` and :meth:`read` of rows.
+
+    Args:
+        dataset: an open ``h5py.Dataset``.
+        source: text naming the file and dataset, for error messages.
+    """
+
+    def __init__(self, dataset, source):
+        self._dataset = dataset
+        self.source = source
+
+    @property
+    def shape(self):
+        return tuple(self._dataset.shape)
+
+    @property
+    def dtype(self):
+        return self._dataset.dtype
+
+    @property
+    def ndim(self):
+        return self._dataset.ndim
+
+    def read(self, rows):
+        """Rows of the dataset: ``rows`` is an int, a ``slice`` with step 1, or a 1-D int array
+        (any order, repeats allowed; HDF5 itself only reads increasing, distinct indices)."""
+        if isinstance(rows, (slice, int, np.integer)):
+            return self._dataset[rows]
+        rows = np.asarray(rows, dtype=np.int64)
+        if rows.size == 0:
+            return np.empty((0,) + self.shape[1:], dtype=self.dtype)
+        unique, inverse = np.unique(rows, return_inverse=True)
+        data = self._dataset[unique.tolist()]
+        return data[inverse.reshape(-1)]
+
+
+def open_read_dataset(datapath, dataset):
+    """Open dataset ``dataset`` of the HDF5 file ``datapath`` for reading.
+
+    The file is opened read-only once per path and the handle kept for later calls (as Keras's
+    ``HDF5Matrix.refs``); it is reopened when the file changed on disk.
+
+    Args:
+        datapath: path of the HDF5 file.
+        dataset: name (path) of a dataset inside it.
+
+    Returns:
+        A :class:`DatasetReader`.
+
+    Raises:
+        FileNotFoundError: no file at ``datapath``.
+        HDF5FormatError: the file is not HDF5, or ``dataset`` is a group.
+        KeyError: no object named ``dataset`` in the file.
+    """
+    path = os.path.realpath(os.fspath(datapath))
+    if not os.path.isfile(path):
+        raise FileNotFoundError("HDF5Matrix: no HDF5 file at %r." % (datapath,))
+    signature = _file_signature(path)
+    with _READ_LOCK:
+        cached = _READ_HANDLES.get(path)
+        if cached is not None and cached[0] == signature and cached[1].id.valid:
+            f = cached[1]
+        else:
+            try:
+                f = h5py.File(path, "r")
+            except OSError as e:
+                raise HDF5FormatError("HDF5Matrix: %r is not a readable HDF5 file (%s)." % (datapath, e))
+            _READ_HANDLES[path] = (signature, f)
+    if dataset not in f:
+        raise KeyError("HDF5Matrix: no dataset %r in %r. Top-level names: %s."
+                       % (dataset, datapath, sorted(f.keys())))
+    obj = f[dataset]
+    if not isinstance(obj, h5py.Dataset):
+        raise HDF5FormatError("HDF5Matrix: %r in %r is a group, not a dataset. It contains: %s."
+                              % (dataset, datapath, sorted(obj.keys())))
+    return DatasetReader(obj, "dataset %r of %r" % (dataset, datapath))
+
+
+def close_read_handles():
+    """Close the cached read-only file handles of :func:`open_read_dataset`."""
+    with _READ_LOCK:
+        handles = list(_READ_HANDLES.values())
+        _READ_HANDLES.clear()
+    for _, f in handles:
+        if f.id.valid:
+            f.close()

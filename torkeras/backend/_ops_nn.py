@@ -1,0 +1,324 @@
+"""Backend neural-network functions: activations, losses, normalization, dropout, convolution,
+pooling and CTC (Keras 2.2.4 TF-backend semantics over torch)."""
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from .config import epsilon, normalize_data_format
+
+__all__ = [
+    "softmax", "relu", "sigmoid", "hard_sigmoid", "tanh", "elu", "selu", "softplus", "softsign",
+    "l2_normalize", "categorical_crossentropy", "sparse_categorical_crossentropy",
+    "binary_crossentropy", "in_top_k", "dropout", "bias_add", "conv1d", "conv2d", "pool2d",
+    "ctc_batch_cost", "ctc_decode",
+]
+
+
+def softmax(x, axis=-1):
+    return torch.softmax(x, dim=axis)
+
+
+def relu(x, alpha=0.0, max_value=None, threshold=0.0):
+    """Rectified linear unit with Keras 2.2.4's options (TF backend order of operations).
+
+    ``x`` above ``threshold`` passes, the rest becomes ``alpha * (x - threshold)``; when ``max_value``
+    is given the positive part is clipped to ``[0, max_value]`` before the negative part is added.
+    """
+    if alpha == 0.0 and max_value is None and threshold == 0.0:
+        return torch.relu(x)
+    if alpha != 0.0 and max_value is None and threshold == 0.0:
+        return F.leaky_relu(x, alpha)
+    if threshold != 0.0:
+        out = torch.where(x > threshold, x, torch.zeros_like(x))
+    else:
+        out = torch.relu(x)
+    if max_value is not None:
+        out = torch.clamp(out, 0.0, max_value)
+    if alpha != 0.0:
+        out = out - alpha * torch.relu(threshold - x)
+    return out
+
+
+def sigmoid(x):
+    return torch.sigmoid(x)
+
+
+def hard_sigmoid(x):
+    """Keras 1/2 hard sigmoid: clip(0.2 * x + 0.5, 0, 1) (not torch's slope 1/6)."""
+    return torch.clamp(x * 0.2 + 0.5, 0.0, 1.0)
+
+
+def tanh(x):
+    return torch.tanh(x)
+
+
+def elu(x, alpha=1.0):
+    return F.elu(x, alpha=alpha)
+
+
+def selu(x):
+    return torch.selu(x)
+
+
+def softplus(x):
+    return F.softplus(x)
+
+
+def softsign(x):
+    return F.softsign(x)
+
+
+def l2_normalize(x, axis=None):
+    """``x / sqrt(max(sum(x ** 2, axis), 1e-12))`` (``tf.nn.l2_normalize``)."""
+    if axis is None:
+        square_sum = torch.sum(torch.square(x))
+    else:
+        square_sum = torch.sum(torch.square(x), dim=axis, keepdim=True)
+    return x * torch.rsqrt(torch.clamp(square_sum, min=1e-12))
+
+
+def categorical_crossentropy(target, output, from_logits=False, axis=-1):
+    """Keras 2.2.4 TF backend: renormalise, clip to [eps, 1-eps], -sum(target * log(output))."""
+    if from_logits:
+        return -torch.sum(target * torch.log_softmax(output, dim=axis), dim=axis)
+    output = output / torch.sum(output, dim=axis, keepdim=True)
+    eps = epsilon()
+    output = torch.clamp(output, eps, 1.0 - eps)
+    return -torch.sum(target * torch.log(output), dim=axis)
+
+
+def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
+    """Keras 2.2.4 TF backend: log of clipped probabilities fed to softmax cross-entropy."""
+    if axis != -1 and axis != output.dim() - 1:
+        output = output.movedim(axis, -1)
+    if not from_logits:
+        eps = epsilon()
+        output = torch.log(torch.clamp(output, eps, 1.0 - eps))
+    logp = torch.log_softmax(output, dim=-1)
+    target = target.reshape(logp.shape[:-1]).long()
+    return -torch.gather(logp, -1, target.unsqueeze(-1)).squeeze(-1)
+
+
+def binary_crossentropy(target, output, from_logits=False):
+    """Keras 2.2.4 TF backend: clip, convert to logits, sigmoid cross-entropy with logits.
+
+    A saturated prediction costs ``-log(1e-7)`` (about 16.1), not torch's ``BCELoss`` cap of 100.
+    """
+    if not from_logits:
+        eps = epsilon()
+        output = torch.clamp(output, eps, 1.0 - eps)
+        output = torch.log(output / (1.0 - output))
+    if target.dtype != output.dtype:
+        target = target.to(output.dtype)
+    # max(x, 0) - x * z + log(1 + exp(-|x|)), as one fused torch kernel.
+    return F.binary_cross_entropy_with_logits(output, target, reduction="none")
+
+
+def in_top_k(predictions, targets, k):
+    """Whether ``predictions[..., targets]`` is among the ``k`` largest values of its row.
+
+    TF semantics: classes tied with the k-th value all count as in the top k, and a non-finite
+    prediction for the target is never in the top k.
+
+    Args:
+        predictions: float tensor ``(..., classes)``.
+        targets: integer class indices, shape ``predictions.shape[:-1]``.
+        k: number of top elements to consider.
+
+    Returns:
+        A bool tensor of shape ``predictions.shape[:-1]``.
+    """
+    targets = targets.reshape(predictions.shape[:-1]).long()
+    target_values = torch.gather(predictions, -1, targets.unsqueeze(-1))
+    n_larger = torch.sum(predictions > target_values, dim=-1)
+    return (n_larger < k) & torch.isfinite(target_values.squeeze(-1))
+
+
+def dropout(x, level, noise_shape=None, seed=None):
+    """Zero entries of ``x`` with probability ``level`` and scale the rest by ``1 / (1 - level)``.
+
+    Args:
+        x: tensor.
+        level: fraction of entries to drop, in ``[0, 1)``.
+        noise_shape: shape of the keep/drop mask, broadcast against ``x`` (None: ``x.shape``).
+        seed: int; the same seed gives the same mask.
+    """
+    if not 0.0 <= level < 1.0:
+        raise ValueError("dropout: `level` must be in [0, 1). Received level=%r" % (level,))
+    retain = 1.0 - level
+    shape = tuple(x.shape) if noise_shape is None else tuple(
+        x.shape[i] if d is None else int(d) for i, d in enumerate(noise_shape))
+    gen = None
+    if seed is not None:
+        gen = torch.Generator(device=x.device)
+        gen.manual_seed(int(seed))
+    u = torch.empty(shape, dtype=x.dtype, device=x.device).uniform_(0.0, 1.0, generator=gen)
+    return x * (u < retain).to(x.dtype) / retain
+
+
+def bias_add(x, bias, data_format=None):
+    """Add ``bias`` (``(channels,)`` or ``x.shape[1:]``) on the channel axis of ``x``."""
+    data_format = normalize_data_format(data_format)
+    if bias.dim() != 1 and bias.dim() != x.dim() - 1:
+        raise ValueError("bias_add: unexpected bias dimensions %d; expected 1 or %d (ndim(x) - 1)."
+                         % (bias.dim(), x.dim() - 1))
+    if bias.dim() == 1 and data_format == "channels_first" and x.dim() > 2:
+        return x + bias.reshape((1, -1) + (1,) * (x.dim() - 2))
+    if bias.dim() > 1 and data_format == "channels_first":
+        return x + bias.movedim(-1, 0).unsqueeze(0)
+    return x + bias
+
+
+def _tuple(value, n, what):
+    if isinstance(value, int):
+        return (value,) * n
+    value = tuple(int(v) for v in value)
+    if len(value) != n:
+        raise ValueError("%s must be an int or a tuple of %d ints. Received %r" % (what, n, value))
+    return value
+
+
+def _same_pads(size, kernel, stride, dilation):
+    """TF 'same' padding for one axis: ``(before, after)``, the extra one after."""
+    out = -(-size // stride)
+    total = max((out - 1) * stride + (kernel - 1) * dilation + 1 - size, 0)
+    return total // 2, total - total // 2
+
+
+
+def _spatial_pads(x_cf, kernel, strides, dilation, padding):
+    """F.pad list (last axis first) for a channels_first input, or None for 'valid'."""
+    padding = str(padding).lower()
+    if padding not in ("valid", "same"):
+        raise ValueError("`padding` must be 'valid' or 'same' (or 'causal' for conv1d). Received %r"
+                         % (padding,))
+    if padding == "valid":
+        return None
+    pads = []
+    for i in reversed(range(len(kernel))):
+        pads.extend(_same_pads(x_cf.shape[2 + i], kernel[i], strides[i], dilation[i]))
+    return pads
+
+
+def _conv(x, kernel, strides, padding, data_format, dilation_rate, n):
+    data_format = normalize_data_format(data_format)
+    strides = _tuple(strides, n, "strides")
+    dilation = _tuple(dilation_rate, n, "dilation_rate")
+    if x.dim() != n + 2 or kernel.dim() != n + 2:
+        raise ValueError("conv%dd: expected a %d-D input and a %d-D kernel (Keras layout: spatial "
+                         "dims, input channels, output channels). Received %s and %s."
+                         % (n, n + 2, n + 2, tuple(x.shape), tuple(kernel.shape)))
+    xc = x if data_format == "channels_first" else x.movedim(-1, 1)
+    w = kernel.permute(n + 1, n, *range(n))       # (out, in, *spatial)
+    if str(padding).lower() == "causal":
+        if n != 1:
+            raise ValueError("padding='causal' is only for conv1d.")
+        xc = F.pad(xc, ((kernel.shape[0] - 1) * dilation[0], 0))
+    else:
+        pads = _spatial_pads(xc, tuple(kernel.shape[:n]), strides, dilation, padding)
+        if pads:
+            xc = F.pad(xc, pads)
+    op = F.conv1d if n == 1 else F.conv2d
+    out = op(xc, w, stride=strides, dilation=dilation)
+    return out if data_format == "channels_first" else out.movedim(1, -1)
+
+
+def conv1d(x, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
+    """1-D convolution (cross-correlation as TF) of ``x`` ``(batch, steps, channels)`` with a Keras
+    kernel ``(width, in, out)``; padding 'valid', 'same' (TF: extra padding after) or 'causal'."""
+    return _conv(x, kernel, strides, padding, data_format, dilation_rate, 1)
+
+
+def conv2d(x, kernel, strides=(1, 1), padding="valid", data_format=None, dilation_rate=(1, 1)):
+    """2-D convolution of ``x`` (NHWC, or NCHW with ``data_format='channels_first'``) with a Keras
+    kernel ``(rows, cols, in, out)``; 'same' pads as TF (the extra row/column at the end)."""
+    return _conv(x, kernel, strides, padding, data_format, dilation_rate, 2)
+
+
+def pool2d(x, pool_size, strides=(1, 1), padding="valid", data_format=None, pool_mode="max"):
+    """2-D max or average pooling with TF's 'same' rule (padding ignored by max, not counted by avg)."""
+    data_format = normalize_data_format(data_format)
+    if pool_mode not in ("max", "avg"):
+        raise ValueError("pool2d: `pool_mode` must be 'max' or 'avg'. Received %r" % (pool_mode,))
+    pool_size = _tuple(pool_size, 2, "pool_size")
+    strides = _tuple(strides, 2, "strides")
+    xc = x if data_format == "channels_first" else x.movedim(-1, 1)
+    pads = _spatial_pads(xc, pool_size, strides, (1, 1), padding)
+    if pool_mode == "max":
+        if pads:
+            xc = F.pad(xc, pads, value=-np.inf)
+        out = F.max_pool2d(xc, pool_size, strides)
+    elif pads:
+        total = F.avg_pool2d(F.pad(xc, pads), pool_size, strides, divisor_override=1)
+        ones = torch.ones((1, 1) + tuple(xc.shape[2:]), dtype=xc.dtype, device=xc.device)
+        count = F.avg_pool2d(F.pad(ones, pads), pool_size, strides, divisor_override=1)
+        out = total / count
+    else:
+        out = F.avg_pool2d(xc, pool_size, strides)
+    return out if data_format == "channels_first" else out.movedim(1, -1)
+
+
+def ctc_batch_cost(y_true, y_pred, input_length, label_length):
+    """CTC loss per sample, as Keras 2.2.4 (TF ``ctc_loss`` on ``log(y_pred + epsilon)``).
+
+    The blank is the LAST class; ``y_pred`` holds softmax probabilities (TF renormalises
+    ``y_pred + epsilon`` with a softmax of its log, which this does too).
+
+    Args:
+        y_true: ``(samples, max_string_length)`` label indices (padding past ``label_length`` ignored).
+        y_pred: ``(samples, time_steps, num_categories)`` probabilities, blank last.
+        input_length: ``(samples, 1)`` number of valid time steps of each ``y_pred``.
+        label_length: ``(samples, 1)`` number of labels of each ``y_true``.
+
+    Returns:
+        ``(samples, 1)`` tensor of CTC losses.
+    """
+    y_pred = torch.as_tensor(y_pred)
+    logp = torch.log_softmax(torch.log(y_pred + epsilon()), dim=-1).transpose(0, 1)
+    device = logp.device
+    il = torch.as_tensor(input_length, device=device).reshape(-1).long()
+    ll = torch.as_tensor(label_length, device=device).reshape(-1).long()
+    labels = torch.as_tensor(y_true, device=device).long()
+    loss = F.ctc_loss(logp, labels, il, ll, blank=logp.shape[-1] - 1, reduction="none",
+                      zero_infinity=False)
+    return loss.to(y_pred.dtype).unsqueeze(1)
+
+
+def ctc_decode(y_pred, input_length, greedy=True, beam_width=100, top_paths=1):
+    """Greedy CTC decoding (TF ``ctc_greedy_decoder`` on ``log(y_pred + epsilon)``).
+
+    Per sample, the best class of each of the first ``input_length`` steps, repeats merged, blanks
+    (the last class) removed.
+
+    Returns:
+        ``([decoded], log_prob)``: ``decoded`` is ``(samples, longest)`` int64 padded with -1;
+        ``log_prob`` is ``(samples, 1)``: minus the sum over valid steps of the best log-value.
+
+    Raises:
+        ValueError: ``greedy=False`` (beam search is not implemented in torkeras).
+    """
+    if not greedy:
+        raise ValueError("ctc_decode(greedy=False): beam-search decoding (beam_width=%r, top_paths=%r) "
+                         "is not implemented in torkeras; use greedy=True." % (beam_width, top_paths))
+    y_pred = torch.as_tensor(y_pred)
+    logv = torch.log(y_pred + epsilon())
+    best, idx = logv.max(dim=-1)
+    lengths = torch.as_tensor(input_length).reshape(-1).long().tolist()
+    blank = y_pred.shape[-1] - 1
+    seqs, scores = [], []
+    for b, n in enumerate(lengths):
+        path = idx[b, :n].tolist()
+        out, prev = [], None
+        for c in path:
+            if c != prev and c != blank:
+                out.append(c)
+            prev = c
+        seqs.append(out)
+        scores.append(-best[b, :n].sum())
+    width = max([len(s) for s in seqs] + [0])
+    decoded = torch.full((len(seqs), width), -1, dtype=torch.int64, device=y_pred.device)
+    for b, s in enumerate(seqs):
+        if s:
+            decoded[b, :len(s)] = torch.as_tensor(s, device=y_pred.device)
+    log_prob = torch.stack(scores).reshape(-1, 1) if scores else torch.zeros((0, 1))
+    return [decoded], log_prob
