@@ -108,10 +108,10 @@ PENDING_NAMES = {
         "activity_l1l2 activity_l2 l1l2"
     ),
     "keras.utils": (
-        "GeneratorEnqueuer OrderedEnqueuer convert_all_kernels_in_model get_file "
+        "GeneratorEnqueuer OrderedEnqueuer convert_all_kernels_in_model "
         "get_source_inputs h5dict"
     ),
-    "keras.utils.data_utils": "get_file get_index init_pool init_pool_generator next_sample urlretrieve validate_file",
+    "keras.utils.data_utils": "get_index init_pool init_pool_generator next_sample urlretrieve",
     "keras.utils.generic_utils": (
         "func_dump func_load get_from_module is_all_none make_tuple object_list_uid slice_arrays "
         "transpose_shape"

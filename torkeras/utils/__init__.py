@@ -4,6 +4,7 @@ from .generic_utils import (CustomObjectScope, Progbar, custom_object_scope,  # 
                             deserialize_keras_object, get_custom_objects, serialize_keras_object)
 from .np_utils import normalize, to_categorical  # noqa: F401
 from .data_utils import Sequence  # noqa: F401
+from .data_utils import get_file  # noqa: F401
 from .io_utils import HDF5Matrix  # noqa: F401
 from . import conv_utils, multi_gpu_utils, vis_utils  # noqa: F401,E402
 from .multi_gpu_utils import multi_gpu_model  # noqa: F401

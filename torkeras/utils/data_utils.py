@@ -24,6 +24,8 @@ import warnings
 
 import numpy as np
 
+from ._get_file import _extract_archive, _hash_file, get_file, validate_file  # noqa: F401
+
 _POLL_S = 0.05
 _END = object()
 
