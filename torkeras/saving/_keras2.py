@@ -249,3 +249,57 @@ def saved_layers(model, file_layer_names):
     if merges and merges[0].name not in file_layer_names:
         return keras1_flattened_layers(model)
     return layers
+
+
+# ---------------------------------------------------------------------------- inspect
+def _walk_entries(entry):
+    """Every ``{'class_name', 'config'}`` entry of a config, nested ones included."""
+    if isinstance(entry, dict):
+        if "class_name" in entry and isinstance(entry.get("config"), (dict, list)):
+            yield entry
+        for value in entry.values():
+            for found in _walk_entries(value):
+                yield found
+    elif isinstance(entry, list):
+        for value in entry:
+            for found in _walk_entries(value):
+                yield found
+
+
+def describe_conversions(info):
+    """What loading a Keras 2.0-2.3 / tf.keras file converts (for ``python -m torkeras inspect``).
+
+    Args:
+        info: the report dict of ``saving._inspect.inspect_file``.
+
+    Returns:
+        list of lines (empty when nothing applies).
+    """
+    if info.get("generation") not in ("keras2", "tf.keras"):
+        return []
+    lines = []
+    entries = list(_walk_entries(info.get("model_config")))
+    conv = sorted({e["config"].get("name", "?") for e in entries
+                   if e["class_name"] in CONV_CLASSES and isinstance(e["config"], dict)})
+    if needs_kernel_flip(info.get("backend")) and (conv or info.get("kind") == "weights"):
+        lines.append("Theano-backend convolution kernels flipped on every spatial axis (%s)"
+                     % (", ".join(conv) if conv else "conv layers of the model it is loaded into"))
+    for e in entries:
+        if e["class_name"] in ("CuDNNLSTM", "CuDNNGRU") and isinstance(e["config"], dict):
+            lines.append("%s layer %r: loads as %s (runs on CPU too); load_weights into a %s "
+                         "converts its weights" % (e["class_name"], e["config"].get("name"),
+                                                    e["class_name"], e["class_name"][5:]))
+        if e["class_name"] == "Merge":
+            lines.append("Keras 2.0/2.1 Merge layer read by torkeras's Keras-1 Merge (branch "
+                         "weights first)")
+    if '"type": "ndarray"' in _json(info.get("model_config")):
+        lines.append("numpy values stored as {'type': 'ndarray'} in the config read back as lists")
+    return lines
+
+
+def _json(value):
+    import json
+    try:
+        return json.dumps(value, sort_keys=True)
+    except (TypeError, ValueError):
+        return ""

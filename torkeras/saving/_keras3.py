@@ -272,3 +272,23 @@ def optimizer_state_note(names, values, filepath):
         return
     warnings.warn("%r was written by Keras 3; its optimizer state (%d arrays) is not restored, so "
                   "training continues with a freshly initialized optimizer." % (filepath, len(names)))
+
+
+def describe_conversions(info):
+    """What loading a Keras 3 ``.h5`` file converts (for ``python -m torkeras inspect``).
+
+    Args:
+        info: the report dict of ``saving._inspect.inspect_file``.
+
+    Returns:
+        list of lines (empty unless the file is a Keras 3 file).
+    """
+    if info.get("generation") != "keras3":
+        return []
+    lines = ["Keras 3 config rewritten in the Keras 2 dialect (module/registered_name/build_config "
+             "dropped, batch_shape -> batch_input_shape, dtype policies -> dtype names, "
+             "functional nodes -> Keras 2 inbound_nodes)"]
+    if info.get("optimizer_weights"):
+        lines.append("Keras 3 optimizer state not restored (the optimizer starts fresh; a warning "
+                     "says so when it had stepped)")
+    return lines
