@@ -636,7 +636,8 @@ class Lambda(Layer):
                         "Lambda layer %r stores its %s as marshaled Python bytecode, which can run "
                         "arbitrary code, so it is refused. If you trust this file, load it with "
                         "safe_mode=False; or supply the function instead: custom_objects={%r: fn} "
-                        "(keyed by the layer name)." % (name, what, name))
+                        "(keyed by the layer name), or register it once for every load: "
+                        "keras.utils.get_custom_objects()[%r] = fn." % (name, what, name, name))
                 return _load_function(value)
             if kind == "raw":
                 return value
