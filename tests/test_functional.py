@@ -31,8 +31,8 @@ def test_input_returns_symbolic_tensor():
     assert x.shape == (None, 4) and K.int_shape(x) == (None, 4)
     y = Dense(3)(x)
     assert K.int_shape(y) == (None, 3)
-    with pytest.raises(TypeError, match="symbolic"):
-        x + 1
+    with pytest.raises(ValueError, match="Lambda"):
+        Dense(3)(x + 1)
     with pytest.raises(ValueError, match="shape"):
         Input()
 

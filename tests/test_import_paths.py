@@ -76,7 +76,6 @@ PENDING_NAMES = {
     "keras.engine": "Merge get_source_inputs merge",
     "keras.engine.base_layer": "Node",
     "keras.engine.input_layer": "Input Node",
-    "keras.engine.sequential": "Input",
     "keras.engine.topology": "Merge Node get_source_inputs merge object_list_uid to_list",
     "keras.engine.training": (
         "Container GeneratorEnqueuer Layer batch_shuffle check_array_lengths "

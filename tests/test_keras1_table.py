@@ -40,6 +40,8 @@ def _value_for(name, old):
         ("evaluate_generator", "pickle_safe"): True, ("evaluate_generator", "max_q_size"): 3,
         ("predict_generator", "val_samples"): 3, ("predict_generator", "nb_worker"): 0,
         ("predict_generator", "pickle_safe"): True, ("predict_generator", "max_q_size"): 3,
+        # positional arguments in the Keras 1.2.2 order (shape, initializer, name, trainable)
+        ("add_weight", "shape first"): ((4, 3), "ones", "W", False),
     }[(name, old)]
 
 
@@ -115,6 +117,14 @@ def _build_with(name, old, value):
         return model.fit(np.zeros((4, 3)), np.zeros((4, 2)), verbose=0, **{old: value})
     if name in ("fit_generator", "evaluate_generator", "predict_generator"):
         return _generator_call(name, old, value)
+    if name == "add_weight":
+        class Keras1Weight(keras.layers.Layer):
+            def build(self, input_shape):
+                self.W = self.add_weight(*value)
+                self.built = True
+        layer = Keras1Weight()
+        layer._build_for((None, 4))
+        return layer
     raise AssertionError(name)
 
 
@@ -152,6 +162,11 @@ def _check(name, old, new, obj, value):
         assert value == 0 and obj.threads == {threading.get_ident()} and obj.queue_sizes == []
     elif new == "use_multiprocessing":
         assert value is True and obj.pid.value not in (0, os.getpid()) and obj.draws == 0
+    elif name == "add_weight":
+        shape, _, weight_name, trainable = value
+        assert obj.weight_names() == ["%s/%s:0" % (obj.name, weight_name)]
+        assert obj.trainable_weights == [] and len(obj.non_trainable_weights) == 1
+        np.testing.assert_array_equal(obj.get_weights()[0], np.ones(shape, dtype="float32"))
     elif new == "max_queue_size":
         assert obj.queue_sizes == [value]
 
@@ -169,8 +184,10 @@ TESTED_ELSEWHERE = {
 
 # Rows of the core layers and methods; the layer families' rows are tested in test_keras1_layers.py.
 CORE = {"Dense", "Dropout", "InputLayer", "Layer", "fit", "fit_generator", "evaluate_generator",
-        "predict_generator"}
-ROWS = [r for r in keras1.table_rows() if r[0] in CORE]
+        "predict_generator", "add_weight"}
+# Rows that change the call's structure (a preprocessor) rather than rename keywords.
+STRUCTURAL = [("add_weight", "shape first", None)]
+ROWS = [r for r in keras1.table_rows() if r[0] in CORE] + STRUCTURAL
 
 
 @pytest.mark.parametrize("name,old,new", ROWS, ids=["%s-%s" % (r[0], r[1]) for r in ROWS])
@@ -257,3 +274,21 @@ def test_keras1_config_from_file_translates():
         warnings.simplefilter("ignore")
         layer = keras.layers.deserialize(cfg)
     assert layer.units == 5 and layer.use_bias
+
+
+def test_add_weight_keras2_calls_pass_through_untouched():
+    args, kwargs = ("kernel", (4, 3)), {"initializer": "zeros"}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got_args, got_kwargs = keras1.convert("add_weight", args, kwargs)
+    assert got_args == args and got_kwargs == kwargs
+
+
+def test_add_weight_keras1_order_conflicts_and_limits():
+    with pytest.raises(TypeError, match="multiple values for argument `initializer`"):
+        keras1.convert("add_weight", ((4, 3), "zeros"), {"initializer": "ones"})
+    with pytest.raises(TypeError, match="only 6 positional"):
+        keras1.convert("add_weight", ((4, 3), "zeros", "W", True, None, None, 1), {})
+    with pytest.warns(UserWarning, match=r"add_weight\(name=\"W\", shape=\[4, 3\]"):
+        _, kwargs = keras1.convert("add_weight", ([4, 3], "zeros", "W"), {"constraint": None})
+    assert kwargs == {"name": "W", "shape": [4, 3], "initializer": "zeros", "constraint": None}

@@ -32,6 +32,21 @@ class Regularizer(object):
     def __call__(self, x):
         return torch.zeros((), dtype=x.dtype, device=x.device)
 
+    # Keras-1 API (keras/regularizers.py @ 1.1.2; a no-op kept by 1.2.2): a Keras-1 custom layer binds
+    # the regularizer to a weight, then appends it to ``self.regularizers``, which the layer reads
+    # once built (engine/base_layer.py). Keras 2 passes ``regularizer=`` to ``add_weight`` instead.
+    def set_param(self, p):
+        """Bind this regularizer to the weight ``p`` (Keras-1 API); stored as ``self.p``.
+
+        Args:
+            p: the weight (an ``add_weight`` or ``K.variable`` result) the penalty applies to.
+
+        Example:
+            >>> self.W_regularizer.set_param(self.W)
+            >>> self.regularizers.append(self.W_regularizer)
+        """
+        self.p = p
+
     def get_config(self):
         return {}
 

@@ -125,14 +125,16 @@ class Layer(nn.Module):
         self._trainable = bool(value)
 
     # ------------------------------------------------------------------ weights
+    @keras1.legacy_interface("add_weight")
     def add_weight(self, name=None, shape=None, dtype=None, initializer=None, regularizer=None,
                    trainable=True, constraint=None):
         """Create a weight of ``shape`` (Keras layout) and register it on this module.
 
         Trainable weights become ``nn.Parameter``s, the others buffers. Returns the tensor; assign
         it to an attribute of the same name (``self.kernel = self.add_weight('kernel', ...)``).
-        The Keras 1.2 forms ``add_weight(shape, initializer, name)`` (positional, shape first) and
-        ``add_weight(shape=..., initializer=...)`` without a name are accepted, as Keras 2.2.4 did.
+        The Keras 1.2 order ``add_weight(shape, initializer, name, ...)`` (shape first) goes through
+        the Keras-1 table (it warns once); ``add_weight(shape=..., initializer=...)`` without a name
+        is accepted, as Keras 2.2.4 did.
 
         Args:
             name: weight name (``kernel``); saved as ``<layer>/<name>:0``.
@@ -147,14 +149,6 @@ class Layer(nn.Module):
             >>> self.kernel = self.add_weight(name='kernel', shape=(4, 3), initializer='uniform')
         """
         from .. import constraints, initializers, regularizers
-        if isinstance(name, (tuple, list)):
-            # Keras 1.2: add_weight(shape, initializer, name, ...)
-            if initializer is not None:
-                raise TypeError("`%s`.add_weight: with the shape first (Keras 1 order), the second "
-                                "positional argument is the initializer; initializer=%r was also "
-                                "given." % (self.name, initializer))
-            name, shape, initializer, dtype = (dtype if isinstance(dtype, str) else None), name, \
-                shape, None
         if shape is None:
             raise TypeError("`%s`.add_weight: `shape` is required. Received name=%r" % (self.name, name))
         if name is None:
@@ -241,6 +235,18 @@ class Layer(nn.Module):
         self._set_weight_list(weights, False)
 
     # -------------------------------------------------- variables assigned as attributes (Keras 1)
+    def __getattr__(self, name):
+        # A property raising AttributeError (``layer.output`` with several nodes, ``model.input``
+        # before the model is built) falls through to here: re-raise its own message, not
+        # nn.Module's "object has no attribute".
+        try:
+            return nn.Module.__getattr__(self, name)
+        except AttributeError:
+            prop = getattr(type(self), name, None)
+            if isinstance(prop, property) and prop.fget is not None:
+                return prop.fget(self)
+            raise
+
     def __setattr__(self, name, value):
         if isinstance(value, nn.Parameter) and "_weight_specs" in self.__dict__ and \
                 self._spec_of(value) is None:

@@ -6,10 +6,12 @@ the outputs, orders them as Keras 2.2.4 does (by depth, then traversal order: th
 order of ``model.layers`` and so of the weights in ``.h5`` files), and runs them on real tensors.
 """
 import copy
+import numbers
 
 from torch import nn
 
 from .. import backend as K
+from ..backend._ops_graph import SymbolicTensor
 from . import base_layer
 from .base_layer import Layer
 from .input_layer import InputLayer
@@ -42,20 +44,45 @@ class KerasTensor(object):
     def __bool__(self):
         raise TypeError("A KerasTensor is symbolic and has no truth value.")
 
-    def _op_error(self, *args, **kwargs):
-        raise TypeError("%r is a symbolic Keras tensor: arithmetic on it must happen inside a layer, "
-                        "e.g. Lambda(lambda t: t * 2)(x)." % (self,))
+    def __iter__(self):
+        raise TypeError("%r is symbolic and cannot be iterated (unpack a layer's outputs from the "
+                        "list the layer call returned)." % (self,))
 
-    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = __truediv__ = __neg__ = _op_error
-    __getitem__ = _op_error
+    # numpy defers to the reflected operators below (np.float32(2) * x records a product)
+    __array_ufunc__ = None
+
+
+# Arithmetic, comparisons and indexing record a backend expression (a SymbolicTensor that
+# ``K.function`` evaluates), exactly as for placeholders: ``K.mean(layer.output[:, 0] ** 2)``.
+for _name in ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul"):
+    for _dunder in ("__%s__" % _name, "__r%s__" % _name):
+        setattr(KerasTensor, _dunder, getattr(SymbolicTensor, _dunder))
+for _dunder in ("__lt__", "__le__", "__gt__", "__ge__", "__and__", "__or__", "__neg__", "__abs__",
+                "__getitem__"):
+    setattr(KerasTensor, _dunder, getattr(SymbolicTensor, _dunder))
+
+
+_SYMBOLIC_TYPES = (KerasTensor, SymbolicTensor)
 
 
 def is_symbolic(x):
-    if isinstance(x, KerasTensor):
+    """Whether a layer call on ``x`` is symbolic: ``x`` is, or a list holding, a Keras tensor or a
+    backend expression (the latter are rejected by :func:`call_symbolic` with how to fix it)."""
+    if isinstance(x, _SYMBOLIC_TYPES):
         return True
-    if isinstance(x, (list, tuple)) and x and all(isinstance(t, KerasTensor) for t in x):
-        return True
+    if isinstance(x, (list, tuple)) and x:
+        for t in x:
+            if isinstance(t, _SYMBOLIC_TYPES):
+                return True
     return False
+
+
+def _input_tensor(layer):
+    """The Keras tensor an InputLayer outputs (its node 0), recorded on first use."""
+    if not layer._inbound_nodes:
+        out = KerasTensor(layer.batch_input_shape, layer.dtype, layer, 0, 0, name=layer.name)
+        Node(layer, [], [], [], [], [out], [], [tuple(layer.batch_input_shape)])
+    return layer._inbound_nodes[0].output_tensors[0]
 
 
 class Node(object):
@@ -86,8 +113,17 @@ def call_symbolic(layer, inputs, kwargs):
     """What ``layer(keras_tensor(s))`` does: build, check, record a Node, return KerasTensors."""
     single = not isinstance(inputs, (list, tuple))
     in_list = [inputs] if single else list(inputs)
+    for t in in_list:
+        if not isinstance(t, KerasTensor):
+            what = ("the backend expression %r" % (t,) if isinstance(t, SymbolicTensor)
+                    else "a %s next to Keras tensors" % (type(t).__name__,))
+            raise ValueError("Layer %s was called on %s: a layer takes Keras tensors (from Input or "
+                             "another layer). Wrap backend operations in a Lambda layer, e.g. "
+                             "Lambda(lambda t: K.mean(t, axis=1))(x) instead of "
+                             "K.mean(x, axis=1)." % (layer.name, what))
     for kw, value in kwargs.items():
-        if is_symbolic(value):
+        if isinstance(value, KerasTensor) or isinstance(value, (list, tuple)) and any(
+                isinstance(v, KerasTensor) for v in value):
             raise ValueError("Layer %s: passing symbolic tensors through the keyword argument %r is "
                              "not supported; pass them in the inputs list." % (layer.name, kw))
     shapes = [t._keras_shape for t in in_list]
@@ -98,6 +134,9 @@ def call_symbolic(layer, inputs, kwargs):
         else:
             layer._check_input_spec_shape(shape_arg)
         out_shape = layer.compute_output_shape(shape_arg)
+        if isinstance(out_shape, list) and out_shape and all(
+                d is None or isinstance(d, numbers.Integral) for d in out_shape):
+            out_shape = tuple(out_shape)   # one shape written as a list (Keras-1 custom layers)
     except ValueError as e:
         sources = ", ".join("%s (output shape %s)" % (t._keras_history[0].name, t._keras_shape)
                             for t in in_list)
@@ -148,9 +187,7 @@ def Input(shape=None, batch_shape=None, name=None, dtype=None, sparse=False, ten
             shape = (shape,)
         batch_shape = (None,) + tuple(shape)
     layer = InputLayer(batch_input_shape=batch_shape, name=name, dtype=dtype, sparse=sparse)
-    out = KerasTensor(layer.batch_input_shape, layer.dtype, layer, 0, 0, name=layer.name)
-    Node(layer, [], [], [], [], [out], [], [tuple(layer.batch_input_shape)])
-    return out
+    return _input_tensor(layer)
 
 
 def _node_key(layer, index):
@@ -193,8 +230,12 @@ class Network(Layer):
 
     def _add_internal_node(self):
         """Node 0 of a model links its own inputs to its outputs (Keras 2.2.4 Network.__init__); a
-        call of the model as a layer is therefore node 1, as configs written by Keras count it."""
+        call of the model as a layer is therefore node 1, as configs written by Keras count it.
+        A Sequential calls this again as layers come and go: the node then follows its graph."""
         if self._inbound_nodes and getattr(self._inbound_nodes[0], "internal", False):
+            node = self._inbound_nodes[0]
+            node.input_tensors = list(getattr(self, "inputs", []))
+            node.output_tensors = list(getattr(self, "outputs", []))
             return
         node = Node(self, [], [], [], list(getattr(self, "inputs", [])),
                     list(getattr(self, "outputs", [])), [], [])
@@ -450,9 +491,8 @@ class Network(Layer):
             created[name] = layer
             for node_data in layer_data.get("inbound_nodes", []):
                 pending.append((layer, node_data))
-            if isinstance(layer, InputLayer) and not layer._inbound_nodes:
-                out = KerasTensor(layer.batch_input_shape, layer.dtype, layer, 0, 0, name=layer.name)
-                Node(layer, [], [], [], [], [out], [], [tuple(layer.batch_input_shape)])
+            if isinstance(layer, InputLayer):
+                _input_tensor(layer)
 
         def tensor_for(name, node_index, tensor_index):
             if name not in created:

@@ -5,7 +5,9 @@ from torch import nn
 
 from .. import backend as K
 from .base_layer import Layer
+from . import network
 from .input_layer import InputLayer
+from .network import Input
 from .training import Model
 
 
@@ -28,10 +30,18 @@ class Sequential(Model):
         self._input_batch_shape = None
         self._input_dtype = K.floatx()
         self._input_layer_name = None
+        self._explicit_input = False      # an InputLayer was added: pop() never drops it
         # [(name, batch_shape, dtype)] when the first layer brings several model inputs of its own
         # (a layer with ``_sequential_inputs()``: the Keras-1 Merge of models, torkeras/legacy/layers.py).
         self._feeds = None
         self._plan = None
+        # The graph (Keras 2.2.4 builds a Sequential as a functional graph): Input tensor(s), and the
+        # output tensor of each layer of the stack, recorded once the input shape is known.
+        self.inputs = []
+        self.outputs = []
+        self.input_layers = []
+        self.output_layers = []
+        self._chain = []
         if layers:
             for layer in layers:
                 self.add(layer)
@@ -42,7 +52,16 @@ class Sequential(Model):
         return list(self._layer_list)
 
     def add(self, layer):
-        """Add a layer on top of the stack; it is built at once when the input shape is known."""
+        """Add a layer on top of the stack.
+
+        Once the input shape is known (the first layer's ``input_shape``, an ``InputLayer``, or data
+        at the first ``fit``/``predict``/``build``) each layer is called on the previous layer's
+        output tensor, so ``model.input``, ``model.output`` and ``layer.output`` exist as in Keras.
+
+        Raises:
+            TypeError: ``layer`` is not a Layer, or it has several output tensors.
+            ValueError: a duplicate layer name, or a layer that does not fit the previous output.
+        """
         if not isinstance(layer, Layer):
             raise TypeError("The added layer must be an instance of class Layer. Found: %r" % (layer,))
         if isinstance(layer, InputLayer):
@@ -51,74 +70,132 @@ class Sequential(Model):
             self._input_batch_shape = tuple(layer.batch_input_shape)
             self._input_dtype = layer.dtype
             self._input_layer_name = layer.name
+            self._explicit_input = True
+            self.inputs = [network._input_tensor(layer)]
             self.built = True
+            self._update_graph()
             return
         names = {l.name for l in self._layer_list}
         if layer.name in names:
             raise ValueError("All layers added to a Sequential model should have unique names. Name %r "
                              "is already the name of a layer in this model. Update the `name` argument "
                              "to pass a unique name." % (layer.name,))
-        if not len(self._layer_list) and self._input_batch_shape is None and \
-                hasattr(layer, "_sequential_inputs"):
+        if not len(self._layer_list) and self._input_batch_shape is None:
+            self._infer_input(layer)
+        if self._input_batch_shape is not None:
+            if not self.inputs:
+                self._make_inputs()
+            try:
+                self._call_on_top(layer)
+            except (TypeError, ValueError):
+                if not len(self._layer_list) and not self._explicit_input:
+                    self._forget_input()
+                raise
+            self._layer_list.append(layer)
+            self.built = True
+            self._update_graph()
+        else:
+            self._layer_list.append(layer)
+        self._plan = None
+
+    def _infer_input(self, layer):
+        """The model's input from a first layer that knows it (Keras 2.2.4 Sequential.add)."""
+        if hasattr(layer, "_sequential_inputs"):
             self._feeds = list(layer._sequential_inputs())
             self._input_batch_shape = [tuple(s) for _, s, _ in self._feeds]
             self._input_dtype = self._feeds[0][2]
             self._input_layer_name = self._feeds[0][0]
-        if not len(self._layer_list) and self._input_batch_shape is None:
-            shape = getattr(layer, "batch_input_shape", None)
-            if shape is None and isinstance(layer, Model) and layer.built:
-                shape = layer._feed_input_shapes()[0]
-            if shape is not None:
-                self._input_batch_shape = tuple(shape)
-                self._input_dtype = getattr(layer, "dtype", K.floatx())
-                self._input_layer_name = layer.name + "_input"
-        self._layer_list.append(layer)
-        self._plan = None
-        if self._input_batch_shape is not None:
-            shape = self._input_batch_shape if len(self._layer_list) == 1 else \
-                self._layer_list[-2].output_shape
-            self._connect(layer, shape)
-            self.built = True
-            self._add_internal_node()
+            return
+        shape = getattr(layer, "batch_input_shape", None)
+        if shape is None and isinstance(layer, Model) and layer.built:
+            shape = layer._feed_input_shapes()[0]
+        if shape is not None:
+            self._input_batch_shape = tuple(shape)
+            self._input_dtype = getattr(layer, "dtype", K.floatx())
+            self._input_layer_name = layer.name + "_input"
 
-    def _connect(self, layer, input_shape):
-        input_shape = [tuple(s) for s in input_shape] if isinstance(input_shape, list) else \
-            tuple(input_shape)
-        layer._build_for(input_shape)
-        out = layer.compute_output_shape(input_shape)
-        layer._keras_input_shape = input_shape
-        layer._keras_output_shape = tuple(out) if isinstance(out, (tuple, list)) else out
+    def _make_inputs(self):
+        if self._feeds:
+            self.inputs = [Input(batch_shape=s, dtype=d, name=n) for n, s, d in self._feeds]
+        else:
+            self.inputs = [Input(batch_shape=self._input_batch_shape, dtype=self._input_dtype,
+                                 name=self._input_layer_name)]
+
+    def _call_on_top(self, layer):
+        """Call ``layer`` on the current output tensor (records its node, builds it)."""
+        x = self._chain[-1] if self._chain else (list(self.inputs) if self._feeds else self.inputs[0])
+        if hasattr(layer, "_sequential_inputs"):
+            # A Merge of models takes the models' inputs (first layer) and refuses Keras tensors in
+            # its own __call__ (it has no place in a functional graph): record its node here, where
+            # its input check says whether it is the first layer.
+            out = network.call_symbolic(layer, x, {})
+        else:
+            out = layer(x)
+        if isinstance(out, (list, tuple)):
+            raise TypeError("All layers in a Sequential model should have a single output tensor; "
+                            "layer %r has %d. For multi-output layers, use the functional API."
+                            % (layer.name, len(out)))
+        self._chain.append(out)
+
+    def _update_graph(self):
+        """Outputs, input/output layers and the model's own node 0 follow the stack."""
+        if self._chain:
+            self.outputs = [self._chain[-1]]
+        else:
+            self.outputs = list(self.inputs) if len(self.inputs) == 1 else []
+        self.input_layers = [t._keras_history[0] for t in self.inputs]
+        self.output_layers = [t._keras_history[0] for t in self.outputs]
+        self._add_internal_node()
 
     def pop(self):
-        """Remove the last layer."""
+        """Remove the last layer (its output tensor stops being the model's output)."""
         if not len(self._layer_list):
             raise TypeError("There are no layers in the model.")
         del self._layer_list[len(self._layer_list) - 1]
         self._plan = None
-        if not len(self._layer_list) and (self._feeds or self._input_layer_name and
-                                          self._input_layer_name.endswith("_input")):
-            self._input_batch_shape = None
-            self._feeds = None
-            self.built = False
+        if self._chain:
+            node = _node_of(self._chain.pop())
+            for inbound in node.inbound_layers:
+                if node in inbound._outbound_nodes:
+                    inbound._outbound_nodes.remove(node)
+        if not len(self._layer_list) and not self._explicit_input:
+            self._forget_input()
+        self._update_graph()
+
+    def _forget_input(self):
+        self._input_batch_shape = None
+        self._input_layer_name = None
+        self._feeds = None
+        self.inputs = []
+        self._chain = []
+        self.built = False
 
     def build(self, input_shape=None):
-        """Build every layer for ``input_shape`` (batch axis included)."""
+        """Build every layer for ``input_shape`` (batch axis included) and record the graph.
+
+        A model that already has its graph keeps it (as Keras 2.2.4).
+        """
+        if self.inputs:
+            self.built = True
+            return
         if input_shape is None:
             input_shape = self._input_batch_shape
         if input_shape is None:
             raise ValueError("You must provide an `input_shape` argument to build a Sequential model "
                              "whose first layer has no input shape.")
-        input_shape = list(input_shape) if self._feeds else tuple(input_shape)
+        input_shape = [tuple(s) for s in input_shape] if self._feeds else tuple(input_shape)
         if self._input_batch_shape is None:
             self._input_batch_shape = input_shape
             if len(self._layer_list):
                 self._input_layer_name = self._layer_list[0].name + "_input"
-        shape = input_shape
+        if self._input_layer_name is None:
+            self._input_layer_name = self.name + "_input"
+        self._make_inputs()
+        self._chain = []
         for layer in self._layer_list:
-            self._connect(layer, shape)
-            shape = layer.output_shape
+            self._call_on_top(layer)
         self.built = True
-        self._add_internal_node()
+        self._update_graph()
 
     def _build_from_data(self, x):
         if self._input_batch_shape is not None:
@@ -159,7 +236,28 @@ class Sequential(Model):
     def _output_shapes(self):
         if not self.built:
             return [None]
+        if self._chain:
+            return [self._chain[-1]._keras_shape]
         return [self._layer_list[-1].output_shape if len(self._layer_list) else self._input_batch_shape]
+
+    @property
+    def input(self):
+        """The input Keras tensor (a list for a model with several inputs), once the input shape is
+        known."""
+        if not self.inputs:
+            raise AttributeError("Sequential model %r has no input tensor yet: give its first layer "
+                                 "an `input_shape`, or call `build(input_shape)` (or fit/predict) "
+                                 "first." % (self.name,))
+        return self.inputs[0] if len(self.inputs) == 1 else list(self.inputs)
+
+    @property
+    def output(self):
+        """The output Keras tensor (that of the last layer), once the input shape is known."""
+        if not self.outputs:
+            raise AttributeError("Sequential model %r has no output tensor yet: give its first layer "
+                                 "an `input_shape`, or call `build(input_shape)` (or fit/predict) "
+                                 "first." % (self.name,))
+        return self.outputs[0]
 
     @property
     def input_shape(self):
@@ -176,7 +274,7 @@ class Sequential(Model):
         return self._output_shapes()[0]
 
     def compute_output_shape(self, input_shape):
-        shape = tuple(input_shape)
+        shape = [tuple(s) for s in input_shape] if self._feeds else tuple(input_shape)
         for layer in self._layer_list:
             shape = layer.compute_output_shape(shape)
         return shape
@@ -270,3 +368,8 @@ class Sequential(Model):
         if not model.built and build_input_shape:
             model.build(tuple(build_input_shape))
         return model
+
+
+def _node_of(tensor):
+    layer, node_index, _ = tensor._keras_history
+    return layer._inbound_nodes[node_index]

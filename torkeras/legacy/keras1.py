@@ -403,6 +403,37 @@ TABLE.update({
     "load_data": {"positional": None, "renames": {"nb_words": "num_words"}},
 })
 
+
+#: ``Layer.add_weight`` in Keras 1.2.2 and 2.0.0 (engine/topology.py): ``add_weight(shape,
+#: initializer, name=None, trainable=True, regularizer=None, constraint=None)``; Keras 2.2.4:
+#: ``add_weight(name, shape, dtype=None, initializer=None, regularizer=None, trainable=True,
+#: constraint=None)``.
+_ADD_WEIGHT_KERAS1 = ("shape", "initializer", "name", "trainable", "regularizer", "constraint")
+_ADD_WEIGHT_KERAS2 = ("name", "shape", "dtype", "initializer", "regularizer", "trainable", "constraint")
+
+
+def _add_weight_pre(name, args, kwargs):
+    """A leading shape (tuple or list) means the Keras-1 order: its positional arguments become
+    keywords, written in Keras 2's order."""
+    if not args or not isinstance(args[0], (tuple, list)):
+        return args, kwargs, []
+    if len(args) > len(_ADD_WEIGHT_KERAS1):
+        raise TypeError("`%s` in the Keras-1 order %s can accept only %d positional arguments, but "
+                        "you passed %d: %r." % (name, _ADD_WEIGHT_KERAS1, len(_ADD_WEIGHT_KERAS1),
+                                                 len(args), tuple(args)))
+    given = dict(kwargs)
+    for key, value in zip(_ADD_WEIGHT_KERAS1, args):
+        if key in given:
+            raise TypeError("`%s` got multiple values for argument `%s` (Keras-1 positional order: "
+                            "%s)." % (name, key, ", ".join(_ADD_WEIGHT_KERAS1)))
+        given[key] = value
+    ordered = {k: given.pop(k) for k in _ADD_WEIGHT_KERAS2 if k in given}
+    ordered.update(given)
+    return (), ordered, ["shape first"]
+
+
+TABLE["add_weight"] = {"positional": _ADD_WEIGHT_KERAS2, "preprocess": _add_weight_pre}
+
 #: Keras-1 module paths and the torkeras module that answers them (used by ``python -m torkeras run``).
 MODULE_ALIASES = {
     "keras.objectives": "torkeras.objectives",
