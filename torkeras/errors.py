@@ -31,3 +31,7 @@ class LegacyArgumentError(TorkerasError, TypeError):
 
 class PluginError(TorkerasError, RuntimeError):
     """A plugin is malformed (e.g. implements a hook that does not exist)."""
+
+
+class DownloadError(TorkerasError, OSError):
+    """A file could not be fetched from its origin (offline, HTTP error, bad hash)."""

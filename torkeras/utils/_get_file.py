@@ -25,16 +25,12 @@ from http.client import HTTPException
 from urllib.error import HTTPError, URLError
 from urllib.request import urlopen
 
-from ..errors import TorkerasError
+from ..errors import DownloadError  # noqa: F401  (re-exported: torkeras.utils._get_file.DownloadError)
 from ._progbar import Progbar
 
 _CHUNK = 8192
 _HASH_ALGORITHMS = ("auto", "sha256", "md5")
 _ARCHIVE_TYPES = ("tar", "zip")
-
-
-class DownloadError(TorkerasError, OSError):
-    """A file could not be fetched from its origin (offline, HTTP error, bad hash)."""
 
 
 def _keras_home():
