@@ -186,31 +186,46 @@ def test_failed_save_keeps_previous_file(tmp_path, monkeypatch):
     assert os.listdir(str(tmp_path)) == ["m.h5"]
 
 
-def test_killed_save_keeps_previous_file(tmp_path):
+@pytest.mark.parametrize("method,loader", [("save", "model"), ("save_weights", "weights")])
+def test_killed_save_keeps_previous_file(tmp_path, method, loader):
+    """SIGKILL a process while it is writing (its temporary file exists): the file it was replacing
+    still loads, complete."""
     path = str(tmp_path / "big.h5")
     script = (
         "import sys, numpy as np\n"
         "from torkeras.models import Sequential\n"
         "from torkeras.layers import Dense\n"
         "m = Sequential([Dense(1500, input_shape=(1500,)), Dense(1500), Dense(1500)])\n"
-        "m.save(sys.argv[1])\n"
+        "m.%s(sys.argv[1])\n"
         "print('first save done', flush=True)\n"
         "while True:\n"
-        "    m.save(sys.argv[1])\n")
+        "    m.%s(sys.argv[1])\n" % (method, method))
     env = dict(os.environ, PYTHONPATH=ROOT)
     proc = subprocess.Popen([sys.executable, "-c", script, path], stdout=subprocess.PIPE, env=env,
                             text=True)
+    rebuilt = Sequential([Dense(1500, input_shape=(1500,)), Dense(1500), Dense(1500)])
+
+    def check():
+        if loader == "model":
+            assert load_model(path, compile=False).layers[2].get_weights()[0].shape == (1500, 1500)
+        else:
+            rebuilt.load_weights(path)
+
     try:
         assert proc.stdout.readline().strip() == "first save done"
-        for delay in (0.05, 0.13, 0.21):
-            time.sleep(delay)
-            m = load_model(path, compile=False)
-            assert len(m.layers) == 3
+        check()  # loads while the writer is busy replacing it
+        deadline = time.time() + 60
+        while not [n for n in os.listdir(str(tmp_path)) if n.endswith(".tmp")]:
+            assert time.time() < deadline, "the writer never had a temporary file open"
+            time.sleep(0.002)
+        proc.send_signal(signal.SIGKILL)  # mid-write: the temporary file exists
     finally:
-        proc.send_signal(signal.SIGKILL)
+        proc.kill()
         proc.wait()
-    m = load_model(path, compile=False)
-    assert m.layers[2].get_weights()[0].shape == (1500, 1500)
+    leftovers = [n for n in os.listdir(str(tmp_path)) if n != "big.h5"]
+    # what a kill leaves is a hidden temporary file beside the target, never a damaged target
+    assert all(n.startswith(".big.h5.") and n.endswith(".tmp") for n in leftovers), leftovers
+    check()
 
 
 def test_corrupt_files_raise_torkeras_errors(tmp_path):
