@@ -29,3 +29,20 @@ def test_keras3_conversions():
     info = _inspect.inspect_file(os.path.join(FIX, "keras3", name))
     assert info["generation"] == "keras3"
     assert any("Keras 3 config rewritten" in l for l in info["conversions"])
+
+
+@pytest.mark.parametrize("name,present,absent", [
+    ("cnn_th.h5", ["'th' (channels_first) kernels transposed", "original_backend='theano'"],
+     ["regrouped"]),
+    ("lstm.h5", ["per-gate recurrent arrays regrouped into Keras-2 kernels (LSTM)"], ["'th'"]),
+    ("lstm_gpu.h5", [], ["regrouped"]),
+    ("mlp_weights.h5", ["Keras-1 weight names"], ["config translated"]),
+])
+def test_keras1_conversions(name, present, absent):
+    info = _inspect.inspect_file(os.path.join(FIX, "keras1", name))
+    assert info["generation"] == "keras1"
+    text = "\n".join(info["conversions"])
+    for phrase in present:
+        assert phrase in text, text
+    for phrase in absent:
+        assert phrase not in text, text

@@ -13,13 +13,22 @@ def save_model(model, filepath, overwrite=True, include_optimizer=True):
     model.save(filepath, overwrite=overwrite, include_optimizer=include_optimizer)
 
 
-def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
-    """Load a model from a Keras ``.h5`` file written by Keras 2, tf.keras or torkeras.
+def load_model(filepath, custom_objects=None, compile=True, safe_mode=True, original_backend=None):
+    """Load a model from a Keras ``.h5`` file written by Keras 1, Keras 2, tf.keras, Keras 3 or torkeras.
+
+    Args:
+        filepath: path of the ``.h5`` file.
+        custom_objects: dict name -> class/function for objects not in the registries.
+        compile: compile with the saved training config (and restore the optimizer state).
+        safe_mode: refuse Lambda layers stored as Python bytecode unless False.
+        original_backend: 'tensorflow', 'theano' or 'cntk': the backend that trained the model,
+            for files that do not record it (Keras 1); 'theano' flips the convolution kernels.
 
     Example:
         >>> model = load_model('my_model.h5')
     """
-    return _load_model(filepath, custom_objects=custom_objects, compile=compile, safe_mode=safe_mode)
+    return _load_model(filepath, custom_objects=custom_objects, compile=compile, safe_mode=safe_mode,
+                       original_backend=original_backend)
 
 
 def model_from_json(json_string, custom_objects=None):

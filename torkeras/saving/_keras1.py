@@ -29,6 +29,7 @@ import numpy as np
 from ..errors import HDF5FormatError, LegacyArgumentError
 from ..legacy import keras1
 from . import _generations
+from ._keras2 import flip_kernel
 
 BACKENDS = ("tensorflow", "theano", "cntk")
 
@@ -186,14 +187,6 @@ def _transpose(array, perm, class_name, where):
     return np.transpose(array, perm)
 
 
-def flip_kernel(kernel):
-    """Reverse every spatial axis of a Keras-2 kernel (all but the last two axes): Theano's true
-    convolution as TensorFlow/torch cross-correlation (``convert_kernel``, conv_utils.py @ 2.2.4)."""
-    kernel = np.asarray(kernel)
-    index = tuple(slice(None, None, -1) for _ in range(kernel.ndim - 2)) + (slice(None), slice(None))
-    return np.ascontiguousarray(kernel[index])
-
-
 def _conv1d_kernel(kernel, config, where):
     """Keras-1 Convolution1D kernel ``(k, 1, in, filters)`` (or the Keras 1.0/1.1 layout
     ``(filters, in, k, 1)``, which Keras 1.2.2's loader transposed) -> ``(k, in, filters)``."""
@@ -282,3 +275,57 @@ def file_warning(filepath, keras_version):
                   "(Keras-1 names, per-gate RNN weights, 'th' kernels). Save it again with model.save() "
                   "to get a Keras 2 file." % (filepath, keras_version or "1 (no keras_version)"),
                   UserWarning, stacklevel=4)
+
+
+def _config_entries(entry):
+    if isinstance(entry, dict):
+        if "class_name" in entry:
+            yield entry
+        for value in entry.values():
+            for found in _config_entries(value):
+                yield found
+    elif isinstance(entry, list):
+        for value in entry:
+            for found in _config_entries(value):
+                yield found
+
+
+def describe_conversions(info):
+    """What loading a Keras-1 file converts (for ``python -m torkeras inspect``).
+
+    Args:
+        info: the report dict of ``saving._inspect.inspect_file``.
+
+    Returns:
+        list of lines (empty unless the file is a Keras-1 file).
+    """
+    if info.get("generation") != "keras1":
+        return []
+    lines = ["Keras-1 weight names (dense_1_W, ...) matched to Keras-2 layers in order"]
+    if info.get("kind") == "model":
+        lines.append("Keras-1 config translated through the Keras-1 table (class and argument "
+                     "names, node format)")
+    entries = list(_config_entries(info.get("model_config")))
+    def keras2_name(entry):
+        return keras1.CLASS_RENAMES.get(entry.get("class_name"), (entry.get("class_name"), {}))[0]
+
+    configs = [(keras2_name(e), e["config"]) for e in entries if isinstance(e.get("config"), dict)]
+    renamed = {keras2_name(e) for e in entries}
+    regroup = sorted({c for c, cfg in configs
+                      if c in keras1.GATE_REGROUPS and cfg.get("consume_less") != "gpu"})
+    if regroup:
+        lines.append("per-gate recurrent arrays regrouped into Keras-2 kernels (%s)" % ", ".join(regroup))
+    with_kernels = {c for c, _ in keras1.KERNEL_TRANSPOSES}
+    th = sorted({c for c, cfg in configs if c in with_kernels and cfg.get("dim_ordering") == "th"})
+    if th:
+        lines.append("'th' (channels_first) kernels transposed to the Keras-2 layout (%s)"
+                     % ", ".join(th))
+    flippable = sorted(c for c in renamed if c in keras1.THEANO_FLIPPED)
+    if flippable:
+        if info.get("backend") == "theano":
+            lines.append("Theano convolution kernels flipped (%s)" % ", ".join(flippable))
+        elif not info.get("backend"):
+            lines.append("no backend recorded: conv kernels (%s) are not flipped; pass "
+                         "original_backend='theano' if Theano trained the model"
+                         % ", ".join(flippable))
+    return lines

@@ -352,7 +352,7 @@ def load_weights_from_group(model, group, filepath, by_name=False, skip_mismatch
         _load_keras1_weights(model, group, filepath, by_name, skip_mismatch, reshape, original_backend)
         return
     file_layers = _read_layer_groups(group, filepath)
-    backend = _root_text(group, "backend")
+    backend = original_backend or _root_text(group, "backend") or _root_text(group.file, "backend")
 
     def assign(layer, values, name, skip=False):
         # Keras 2.x / tf.keras / Keras 3: wrapper and nested-model splits, Theano kernels, CuDNN.
