@@ -100,3 +100,15 @@ def test_weights_only_load_with_original_backend():
         hdf5_format.load_weights(model, os.path.join(HERE, "cnn_tf_theano.h5"),
                                  original_backend="theano")
     np.testing.assert_allclose(model.predict(data["x"]), data["expected"], atol=1e-5, rtol=0)
+
+
+@pytest.mark.parametrize("name", ["sequential_merge.h5", "functional_merge.h5", "lstm.h5"])
+def test_keras1_files_load_under_strict_mode(name, monkeypatch):
+    """TORKERAS_STRICT=1 is about the user's own spellings: a Keras-1 file (Merge layers included)
+    still loads, with the reader's one warning per file."""
+    monkeypatch.setenv("TORKERAS_STRICT", "1")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model = models.load_model(os.path.join(HERE, name), compile=False)
+    assert model.layers
+    assert not any("Update your" in str(w.message) for w in caught)

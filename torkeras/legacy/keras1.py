@@ -12,6 +12,7 @@ together is a ``TypeError``. Anything the table cannot translate exactly is reje
 Sources: keras/legacy/interfaces.py @ 2.2.4, keras/layers/core.py @ 1.2.2, keras/models.py @ 1.2.2
 (see ../shared/reference/keras_facts.md section 1).
 """
+import contextlib
 import functools
 import os
 import threading
@@ -758,12 +759,25 @@ def file_layer_config(class_name, config):
     for key in BUILD_RECORDED_KEYS.get(new_class, ()):
         config.pop(key, None)
     config = {k: _file_object(v, class_name, k) for k, v in config.items()}
-    previous = getattr(_file_state, "on", False)
-    _file_state.on = True
-    try:
+    with reading_file():
         _, config = convert(new_class, (), config)
         if "input_dtype" in config:
             _, config = convert("Layer", (), config)
+    return new_class, _constraint_axes(new_class, config)
+
+
+@contextlib.contextmanager
+def reading_file():
+    """While a Keras-1 file's model is built, its spellings neither warn per spelling nor raise under
+    ``TORKERAS_STRICT=1`` (the reader warns once per file instead)."""
+    previous = getattr(_file_state, "on", False)
+    _file_state.on = True
+    try:
+        yield
     finally:
         _file_state.on = previous
-    return new_class, _constraint_axes(new_class, config)
+
+
+def reading_file_now():
+    """True inside :func:`reading_file`."""
+    return getattr(_file_state, "on", False)

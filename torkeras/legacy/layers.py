@@ -54,6 +54,8 @@ _quiet = threading.local()
 # ---------------------------------------------------------------------------- warnings
 def _report(key, message, stacklevel=3):
     """Warn once per ``key`` (or raise under ``TORKERAS_STRICT=1``), as :func:`keras1._report`."""
+    if keras1.reading_file_now():
+        return  # a Keras-1 file's model: the file reader warns once per file
     if keras1.strict():
         raise LegacyArgumentError(message + " TORKERAS_STRICT=1 makes Keras-1 spellings errors.")
     with keras1._warned_lock:

@@ -7,6 +7,7 @@ plugin hooks), :func:`model_from_config` through the layer registry, and the tra
 import numpy as np
 
 from ..errors import HDF5FormatError
+from ..legacy import keras1
 from . import _generations, _keras1, _keras2, _keras3, _tfkeras
 
 
@@ -101,6 +102,9 @@ def model_from_config(config, custom_objects=None):
         # A Keras-1 ``model.to_json()``: its configs use Keras-1 names and node formats.
         config = _keras1.upgrade_model_config(config, "the model config (keras_version %r)"
                                               % (config["keras_version"],))
+        from ..layers import deserialize
+        with keras1.reading_file():
+            return deserialize(config, custom_objects=custom_objects)
     elif isinstance(config, dict) and _keras3.is_keras3_config(config):
         # Keras 3 ``model.to_json()`` (it records no keras_version)
         config = _keras3.upgrade_model_config(config)

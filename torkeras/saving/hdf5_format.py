@@ -22,6 +22,7 @@ import numpy as np
 
 from .. import __version__ as _torkeras_version
 from ..errors import HDF5FormatError, TorkerasError, UnknownObjectError
+from ..legacy import keras1 as keras1_spellings
 from . import _generations, _keras1, _keras2, _keras3, _safety, _tfkeras
 from ._configs import (_compile_from_training_config, _training_config,  # noqa: F401
                        _upgrade_for_generation, json_default, model_from_config,
@@ -510,15 +511,17 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True, orig
         if not isinstance(config, dict) or "class_name" not in config or "config" not in config:
             raise HDF5FormatError("%r: `model_config` is not a {'class_name', 'config'} dict."
                                   % (filepath,))
-        if _keras1.is_keras1(_root_text(f, "keras_version"), filepath):
+        from_keras1 = _keras1.is_keras1(_root_text(f, "keras_version"), filepath)
+        if from_keras1:
             _keras1.file_warning(filepath, _root_text(f, "keras_version"))
             config = _keras1.upgrade_model_config(config, filepath)
         config = _upgrade_for_generation(config, _root_text(f, "keras_version"), filepath)
         config = upgrade_layer_configs(config, _root_text(f, "keras_version", "1"))
         if "model_weights" not in f:
             raise HDF5FormatError("%r has a model_config but no `model_weights` group." % (filepath,))
-        model = _build_from_file_config(config, custom_objects, safe_mode, filepath,
-                                        _declared_weight_values(f["model_weights"], filepath))
+        with (keras1_spellings.reading_file() if from_keras1 else contextlib.nullcontext()):
+            model = _build_from_file_config(config, custom_objects, safe_mode, filepath,
+                                            _declared_weight_values(f["model_weights"], filepath))
         load_weights_from_group(model, f["model_weights"], filepath, original_backend=original_backend)
         if not compile:
             return model
