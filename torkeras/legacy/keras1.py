@@ -781,3 +781,8 @@ def reading_file():
 def reading_file_now():
     """True inside :func:`reading_file`."""
     return getattr(_file_state, "on", False)
+
+
+def channels_first_config(config):
+    """True when a Keras-1 layer config says ``dim_ordering='th'`` (kernels stored channels-first)."""
+    return isinstance(config, dict) and config.get("dim_ordering") == "th"

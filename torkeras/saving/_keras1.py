@@ -316,7 +316,7 @@ def describe_conversions(info):
     if regroup:
         lines.append("per-gate recurrent arrays regrouped into Keras-2 kernels (%s)" % ", ".join(regroup))
     with_kernels = {c for c, _ in keras1.KERNEL_TRANSPOSES}
-    th = sorted({c for c, cfg in configs if c in with_kernels and cfg.get("dim_ordering") == "th"})
+    th = sorted({c for c, cfg in configs if c in with_kernels and keras1.channels_first_config(cfg)})
     if th:
         lines.append("'th' (channels_first) kernels transposed to the Keras-2 layout (%s)"
                      % ", ".join(th))
