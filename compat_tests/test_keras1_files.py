@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 
 from torkeras import models
-from torkeras.saving import hdf5_format
 
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "keras1")
 
@@ -41,9 +40,7 @@ def _load(name, original_backend):
     path = os.path.join(HERE, name + ".h5")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        if original_backend is None:
-            return models.load_model(path)
-        return hdf5_format.load_model(path, original_backend=original_backend)
+        return models.load_model(path, original_backend=original_backend)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -97,8 +94,7 @@ def test_weights_only_load_with_original_backend():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         model = models.load_model(os.path.join(HERE, "cnn_tf.h5"))   # same architecture
-        hdf5_format.load_weights(model, os.path.join(HERE, "cnn_tf_theano.h5"),
-                                 original_backend="theano")
+        model.load_weights(os.path.join(HERE, "cnn_tf_theano.h5"), original_backend="theano")
     np.testing.assert_allclose(model.predict(data["x"]), data["expected"], atol=1e-5, rtol=0)
 
 

@@ -81,6 +81,12 @@ LAYER_EXAMPLES = {
     "AtrousConvolution1D": (dict(nb_filter=3, filter_length=3, atrous_rate=2), (9, 2)),
     "AtrousConvolution2D": (dict(nb_filter=2, nb_row=3, nb_col=3, atrous_rate=(2, 2),
                                  border_mode="same"), (7, 7, 2)),
+    # Keras 1.2.2 layers removed in Keras 2 (torkeras/legacy/_old_layers.py)
+    "Highway": (dict(activation="tanh", W_regularizer="l2"), (4,)),
+    "MaxoutDense": (dict(output_dim=3, nb_feature=2), (4,)),
+    "TimeDistributedDense": (dict(output_dim=3, activation="relu"), (5, 4)),
+    "ParametricSoftplus": (dict(alpha_init=0.3, shared_axes=[1]), (3, 4)),
+    "SReLU": (dict(), (3, 4)),
     # recurrent and wrappers
     "RNN": (dict(cell=keras.layers.LSTMCell(3), return_sequences=True), (5, 4)),
     "SimpleRNN": (dict(units=3, activation="relu", kernel_regularizer="l2", go_backwards=True), (5, 4)),

@@ -40,21 +40,8 @@ for _tag, _module, _names in ENTRIES:
 # Modules other work items have not written yet (keras.applications: applications item; the
 # per-backend modules and backend.common: backend item).
 PENDING_MODULES = {
-    "keras.applications",
     "keras.applications.audio_conv_utils",
-    "keras.applications.densenet",
-    "keras.applications.imagenet_utils",
-    "keras.applications.inception_resnet_v2",
-    "keras.applications.inception_v3",
-    "keras.applications.mobilenet",
-    "keras.applications.mobilenet_v2",
-    "keras.applications.mobilenetv2",
     "keras.applications.music_tagger_crnn",
-    "keras.applications.nasnet",
-    "keras.applications.resnet50",
-    "keras.applications.vgg16",
-    "keras.applications.vgg19",
-    "keras.applications.xception",
     "keras.backend.cntk_backend",
     "keras.backend.common",
     "keras.backend.tensorflow_backend",
@@ -62,7 +49,6 @@ PENDING_MODULES = {
 }
 
 PENDING_NAMES = {
-    "keras.activations": "Layer",
     "keras.backend": (
         "Function asymmetric_spatial_2d_padding asymmetric_temporal_padding atrous_conv2d "
         "backend_module batch_normalization conv2d_transpose conv3d conv3d_transpose "
@@ -73,55 +59,9 @@ PENDING_NAMES = {
         "set_legacy_weight_ordering spatial_2d_padding spatial_3d_padding temporal_padding "
         "tf_major_version tf_minor_version"
     ),
-    "keras.engine": "Merge get_source_inputs merge",
-    "keras.engine.base_layer": "Node",
-    "keras.engine.input_layer": "Input Node",
-    "keras.engine.topology": "Merge Node get_source_inputs merge object_list_uid to_list",
-    "keras.engine.training": (
-        "Container GeneratorEnqueuer Layer batch_shuffle check_array_lengths "
-        "check_loss_and_target_compatibility collect_metrics make_batches slice_X "
-        "standardize_class_weights standardize_input_data standardize_sample_or_class_weights "
-        "standardize_sample_weights standardize_weights weighted_objective"
-    ),
-    "keras.initializations": "get_fans",
-    "keras.layers": (
-        "ConvRNN2D ConvRecurrent2D Highway MaxoutDense ParametricSoftplus SReLU "
-        "TimeDistributedDense time_distributed_dense"
-    ),
-    "keras.layers.advanced_activations": "ParametricSoftplus SReLU",
-    "keras.layers.convolutional": (
-        "AtrousConv1D AtrousConv2D AtrousConvolution1D AtrousConvolution2D AveragePooling1D "
-        "AveragePooling2D AveragePooling3D MaxPooling1D MaxPooling2D MaxPooling3D"
-    ),
-    "keras.layers.convolutional_recurrent": "ConvRNN2D ConvRecurrent2D Recurrent",
-    "keras.layers.core": "Highway MaxoutDense Merge TimeDistributedDense",
-    "keras.layers.recurrent": "time_distributed_dense",
-    "keras.legacy.layers": "ConvRecurrent2D Highway InputSpec MaxoutDense Recurrent",
-    "keras.metrics": "f1score fbeta_score fmeasure fscore matthews_correlation precision recall",
-    "keras.models": "Layer Merge Node clone_model get_source_inputs optimizer_from_config",
-    "keras.optimizers": "optimizer_from_config",
-    "keras.preprocessing.image": "apply_transform",
-    "keras.preprocessing.text": "maketrans",
-    "keras.regularizers": (
-        "ActivityRegularizer EigenvalueRegularizer L1L2Regularizer WeightRegularizer activity_l1 "
-        "activity_l1l2 activity_l2 l1l2"
-    ),
-    "keras.utils": (
-        "GeneratorEnqueuer OrderedEnqueuer convert_all_kernels_in_model "
-        "get_source_inputs h5dict"
-    ),
+    "keras.layers": "ConvRNN2D",
+    "keras.layers.convolutional_recurrent": "ConvRNN2D",
     "keras.utils.data_utils": "get_index init_pool init_pool_generator next_sample urlretrieve",
-    "keras.utils.generic_utils": (
-        "func_dump func_load get_from_module is_all_none make_tuple object_list_uid slice_arrays "
-        "transpose_shape"
-    ),
-    "keras.utils.io_utils": "H5Dict HDF5_OBJECT_HEADER_LIMIT h5dict load_array save_array",
-    "keras.utils.layer_utils": "Model Sequential count_total_params layer_from_config",
-    "keras.utils.multi_gpu_utils": "clone_model",
-    "keras.utils.np_utils": (
-        "accuracy binary_logloss categorical_probas_to_classes conv_input_length "
-        "conv_output_length convert_kernel multiclass_logloss probas_to_classes"
-    ),
 }
 
 PENDING_NAMES = {k: set(v.split()) for k, v in PENDING_NAMES.items()}

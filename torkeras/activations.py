@@ -267,3 +267,11 @@ def _builtin_objects():
     """``(object, name, aliases)`` for every built-in activation (used by the plugin manager)."""
     return [(fn, fn.__name__, ()) for fn in (softmax, elu, selu, softplus, softsign, relu, tanh,
                                              sigmoid, hard_sigmoid, exponential, linear)]
+
+
+def __getattr__(name):
+    # keras.activations.Layer (Keras 2.2.4 imported it there); lazy: the engine imports activations
+    if name == "Layer":
+        from .engine.base_layer import Layer
+        return Layer
+    raise AttributeError("module %r has no attribute %r" % (__name__, name))

@@ -18,3 +18,5 @@ from .initializers import (Identity as identity, Ones as one, Orthogonal as orth
 
 __all__ = ["uniform", "normal", "lecun_uniform", "glorot_normal", "glorot_uniform", "he_normal",
            "he_uniform", "orthogonal", "identity", "zero", "one", "get", "serialize", "deserialize"]
+
+from .legacy.objects import get_fans  # noqa: E402,F401

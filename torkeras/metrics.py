@@ -22,6 +22,10 @@ from .losses import (MAE, MAPE, MSE, MSLE, KLD, binary_crossentropy, categorical
                      mean_squared_logarithmic_error, mse, msle, poisson,
                      sparse_categorical_crossentropy, squared_hinge)
 from .losses import _builtin_objects as _loss_objects
+# Keras 1.2.2 batch-wise metrics (torkeras.legacy.objects), registered below.
+from .legacy.objects import (f1score, fbeta_score, fmeasure, fscore,  # noqa: F401
+                             matthews_correlation, precision, recall)
+from .legacy.objects import _metric_objects as _keras1_metric_objects
 from .utils.generic_utils import serialize_keras_object
 
 __all__ = ["binary_accuracy", "categorical_accuracy", "sparse_categorical_accuracy",
@@ -165,4 +169,5 @@ def get(identifier):
 
 def _builtin_objects():
     """``(object, name, aliases)`` for the accuracies and the losses (with their aliases)."""
-    return [(fn, fn.__name__, ()) for fn in _ACCURACIES] + list(_loss_objects())
+    return ([(fn, fn.__name__, ()) for fn in _ACCURACIES] + list(_loss_objects())
+            + _keras1_metric_objects())

@@ -204,3 +204,9 @@ def _builtin_objects():
     """``(object, name, aliases)`` for every built-in regularizer (used by the plugin manager)."""
     return [(L1L2, "L1L2", ()), (l1, "l1", ()), (l2, "l2", ()), (l1_l2, "l1_l2", ()),
             (_tf_l1, "L1", ()), (_tf_l2, "L2", ())]
+
+
+# Keras 1.2.2 names (implemented in torkeras.legacy.objects; they return Keras 2 L1L2 objects).
+from .legacy.objects import (ActivityRegularizer, EigenvalueRegularizer,  # noqa: E402,F401
+                             L1L2Regularizer, WeightRegularizer, activity_l1, activity_l1l2,
+                             activity_l2, l1l2)

@@ -604,3 +604,11 @@ class _Keras1Penalty(object):
 
     def __call__(self, weight):
         return self.regularizer(0.0)
+
+
+def __getattr__(name):
+    # keras.engine.base_layer.Node (Keras 2.2.4), without importing network at import time
+    if name == "Node":
+        from .network import Node
+        return Node
+    raise AttributeError("module %r has no attribute %r" % (__name__, name))

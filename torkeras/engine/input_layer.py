@@ -49,3 +49,12 @@ class InputLayer(Layer):
     def get_config(self):
         return {"batch_input_shape": list(self.batch_input_shape), "dtype": self.dtype,
                 "sparse": self.sparse, "name": self.name}
+
+
+def __getattr__(name):
+    # Keras 2.2.4 defined Input here and imported Node; torkeras keeps both in engine/network.py,
+    # which imports this module, so they load on first use.
+    if name in ("Input", "Node"):
+        from . import network
+        return getattr(network, name)
+    raise AttributeError("module %r has no attribute %r" % (__name__, name))

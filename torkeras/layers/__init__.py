@@ -20,6 +20,9 @@ from .convolutional_recurrent import *  # noqa: F401,F403
 from .wrappers import *  # noqa: F401,F403
 from ..legacy.layers import (AtrousConv1D, AtrousConv2D, AtrousConvolution1D,  # noqa: F401
                              AtrousConvolution2D, Merge, MergeModuleShim as _MergeModuleShim)
+from ..legacy._old_layers import (ConvRecurrent2D, Highway, MaxoutDense,  # noqa: F401
+                                  ParametricSoftplus, SReLU, TimeDistributedDense,
+                                  time_distributed_dense)
 from .. import _registry
 from ..utils.generic_utils import deserialize_keras_object, serialize_keras_object
 

@@ -290,3 +290,5 @@ class ReLU(Layer):
 def _builtin_objects():
     return [(LeakyReLU, "LeakyReLU", ()), (PReLU, "PReLU", ()), (ELU, "ELU", ()),
             (ThresholdedReLU, "ThresholdedReLU", ()), (Softmax, "Softmax", ()), (ReLU, "ReLU", ())]
+
+from ..legacy._old_layers import ParametricSoftplus, SReLU  # noqa: E402,F401  (Keras 1.2.2 names)

@@ -138,7 +138,7 @@ class ConvLSTM2DCell(_BuiltinCell):
                                                 regularizer=self.recurrent_regularizer,
                                                 constraint=self.recurrent_constraint)
         if self.use_bias:
-            from .recurrent import _ForgetBiasOnes
+            from ._recurrent_cells import _ForgetBiasOnes
             init = _ForgetBiasOnes(self.bias_initializer, f) if self.unit_forget_bias \
                 else self.bias_initializer
             self.bias = self.add_weight(name="bias", shape=(4 * f,), initializer=init,
@@ -406,3 +406,5 @@ _CELL_KEYS = ("filters", "kernel_size", "strides", "padding", "data_format", "di
 
 def _builtin_objects():
     return [(ConvLSTM2D, "ConvLSTM2D", ()), (ConvLSTM2DCell, "ConvLSTM2DCell", ())]
+
+from ..legacy._recurrent_base import ConvRecurrent2D, Recurrent  # noqa: E402,F401  (Keras 1/2.0 bases)

@@ -722,3 +722,15 @@ def _builtin_objects():
             (ActivityRegularization, "ActivityRegularization", ()),
             (SpatialDropout1D, "SpatialDropout1D", ()), (SpatialDropout2D, "SpatialDropout2D", ()),
             (SpatialDropout3D, "SpatialDropout3D", ())]
+
+
+# Keras 1 kept these in keras.layers.core (implemented in torkeras.legacy; Merge lazily: its module
+# imports torkeras.layers).
+from ..legacy._old_layers import Highway, MaxoutDense, TimeDistributedDense  # noqa: E402,F401
+
+
+def __getattr__(name):
+    if name == "Merge":
+        from ..legacy.layers import Merge
+        return Merge
+    raise AttributeError("module %r has no attribute %r" % (__name__, name))

@@ -12,7 +12,8 @@ import torch
 
 from .. import constraints, initializers, regularizers
 from ..engine.base_layer import InputSpec, Layer
-from .recurrent import RNN, _ForgetBiasOnes, _bool, _positive_int
+from ._recurrent_cells import _ForgetBiasOnes
+from .recurrent import RNN, _bool, _positive_int
 
 __all__ = ["CuDNNGRU", "CuDNNLSTM"]
 

@@ -24,7 +24,6 @@ Where torkeras differs from Keras 1.2.2, on purpose:
 import inspect
 import threading
 import types
-import warnings
 
 import numpy as np
 import torch
@@ -34,11 +33,13 @@ from .. import backend as K
 from ..engine.base_layer import Layer
 from ..engine.network import is_symbolic
 from ..layers.merge import concat_masks
-from ..errors import LegacyArgumentError
 from . import keras1
+from .objects import warn_once
+from ..engine.input_spec import InputSpec  # noqa: F401  (Keras 2.2.4 exported it here)
 
 __all__ = ["Merge", "merge", "AtrousConvolution1D", "AtrousConvolution2D", "AtrousConv1D",
-           "AtrousConv2D", "keras1_flattened_layers"]
+           "AtrousConv2D", "keras1_flattened_layers", "Highway", "MaxoutDense", "Recurrent",
+           "ConvRecurrent2D", "InputSpec"]
 
 _MODES = ("sum", "mul", "concat", "ave", "cos", "dot", "max")
 _SAME_SHAPE_MODES = ("sum", "mul", "ave", "cos", "max")
@@ -53,16 +54,8 @@ _quiet = threading.local()
 
 # ---------------------------------------------------------------------------- warnings
 def _report(key, message, stacklevel=3):
-    """Warn once per ``key`` (or raise under ``TORKERAS_STRICT=1``), as :func:`keras1._report`."""
-    if keras1.reading_file_now():
-        return  # a Keras-1 file's model: the file reader warns once per file
-    if keras1.strict():
-        raise LegacyArgumentError(message + " TORKERAS_STRICT=1 makes Keras-1 spellings errors.")
-    with keras1._warned_lock:
-        if key in keras1._warned:
-            return
-        keras1._warned.add(key)
-    warnings.warn(message, UserWarning, stacklevel=stacklevel)
+    """Warn once per ``key`` (or raise under ``TORKERAS_STRICT=1``): :func:`objects.warn_once`."""
+    warn_once(key, message, stacklevel=stacklevel + 1)
 
 
 def _mode_name(mode):
@@ -703,8 +696,12 @@ AtrousConv1D = AtrousConvolution1D
 AtrousConv2D = AtrousConvolution2D
 
 
+from ._old_layers import (ConvRecurrent2D, Highway, MaxoutDense, Recurrent,  # noqa: E402,F401
+                          _builtin_objects as _old_layer_objects)
+
+
 def _builtin_objects():
-    return [(Merge, "Merge", ()),
+    return _old_layer_objects() + [(Merge, "Merge", ()),
             (AtrousConvolution1D, "AtrousConvolution1D", ("AtrousConv1D",)),
             (AtrousConvolution2D, "AtrousConvolution2D", ("AtrousConv2D",))]
 

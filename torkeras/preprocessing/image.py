@@ -455,3 +455,7 @@ class ImageDataGenerator(object):
             u, s, _ = np.linalg.svd(sigma)
             s_inv = 1. / np.sqrt(s[np.newaxis] + self.zca_epsilon)
             self.principal_components = (u * s_inv).dot(u.T)
+
+
+# Keras 1.2.2 module-level helper (torkeras.legacy.preprocessing).
+from ..legacy.preprocessing import apply_transform  # noqa: E402,F401

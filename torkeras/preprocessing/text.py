@@ -329,3 +329,7 @@ def tokenizer_from_json(json_string):
     tokenizer.word_index = word_index
     tokenizer.index_word = index_word
     return tokenizer
+
+
+# Keras 1.2.2 name (torkeras.legacy.preprocessing): Python 3's str.maketrans.
+from ..legacy.preprocessing import maketrans  # noqa: E402,F401

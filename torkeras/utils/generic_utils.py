@@ -1,6 +1,7 @@
 """Keras's generic utilities: custom-object scopes, (de)serialization helpers, Progbar."""
 import sys
 import threading
+import types
 
 
 _GLOBAL_CUSTOM_OBJECTS = {}
@@ -135,8 +136,17 @@ def get_instance(identifier, deserialize, base_class, kind, example):
                      "{'class_name', 'config'} dict, a callable, or None." % (kind, identifier, example))
 
 
-def to_list(x):
-    if isinstance(x, (list, tuple)):
+def to_list(x, allow_tuple=False):
+    """``x`` as a list: a list as is, a tuple as a list when ``allow_tuple``, anything else
+    (a tuple too, by default) wrapped in a one-element list (Keras 2.2.4).
+
+    Example:
+        >>> to_list((1, 2)), to_list((1, 2), allow_tuple=True)
+        ([(1, 2)], [1, 2])
+    """
+    if isinstance(x, list):
+        return x
+    if allow_tuple and isinstance(x, tuple):
         return list(x)
     return [x]
 
@@ -156,6 +166,117 @@ def has_arg(fn, name, accept_all=False):
     if accept_all and any(p.kind == p.VAR_KEYWORD for p in sig.parameters.values()):
         return True
     return name in sig.parameters
+
+
+def object_list_uid(object_list):
+    """A string naming the objects of ``object_list`` by ``id`` (Keras's cache key).
+
+    Example:
+        >>> object_list_uid([a, b])
+        '140234..., 140235...'
+    """
+    return ", ".join(str(abs(id(x))) for x in to_list(object_list))
+
+
+def is_all_none(iterable_or_element):
+    """True when every element (or the single element) is None.
+
+    Example:
+        >>> is_all_none([None, None]), is_all_none((None, 1))
+        (True, False)
+    """
+    return all(e is None for e in to_list(iterable_or_element, allow_tuple=True))
+
+
+def slice_arrays(arrays, start=None, stop=None):
+    """``arrays[start:stop]``, or for a list each array sliced (None entries stay None).
+
+    ``start`` may be a list/array of indices (then ``stop`` is ignored). As Keras 2.2.4, ``None``
+    arrays give ``[None]``, and a non-list ``arrays`` with an integer ``start`` that cannot be
+    sliced gives ``[None]``.
+
+    Example:
+        >>> slice_arrays([x, y], 0, 10)
+    """
+    if arrays is None:
+        return [None]
+    if hasattr(start, "__len__") and hasattr(start, "shape"):
+        start = start.tolist()
+    if isinstance(arrays, list):
+        if hasattr(start, "__len__"):
+            return [None if x is None else x[start] for x in arrays]
+        return [None if x is None else x[start:stop] for x in arrays]
+    if hasattr(start, "__len__"):
+        return arrays[start]
+    if hasattr(start, "__getitem__"):
+        return arrays[start:stop]
+    return [None]
+
+
+def transpose_shape(shape, target_format, spatial_axes):
+    """Reorder a channels-last ``shape`` for ``target_format`` (Keras 2.2.4).
+
+    Args:
+        shape: tuple or list in channels_last order.
+        target_format: ``'channels_first'`` or ``'channels_last'``.
+        spatial_axes: indices of the spatial axes in ``shape``.
+
+    Example:
+        >>> transpose_shape((16, 128, 128, 32), 'channels_first', spatial_axes=(1, 2))
+        (16, 32, 128, 128)
+    """
+    if target_format == "channels_first":
+        values = tuple(shape[:spatial_axes[0]]) + (shape[-1],) + tuple(shape[x] for x in spatial_axes)
+        return list(values) if isinstance(shape, list) else values
+    if target_format == "channels_last":
+        return shape
+    raise ValueError('The `data_format` argument must be one of "channels_first", "channels_last". '
+                     'Received: %r' % (target_format,))
+
+
+def func_dump(func):
+    """Serialize a Python function as ``(base64 marshal of its code, defaults, closure values)``.
+
+    The result can run arbitrary code when loaded: :func:`func_load` refuses it unless the caller
+    opts in with ``safe_mode=False``. (The one marshal home is ``torkeras.layers.core``, whose
+    ``Lambda`` writes the same triple.)
+
+    Example:
+        >>> code, defaults, closure = func_dump(lambda x: x + 1)
+    """
+    from ..layers.core import _dump_function
+    return _dump_function(func)
+
+
+def func_load(code, defaults=None, closure=None, globs=None, safe_mode=None):
+    """Rebuild a function written by :func:`func_dump` (marshaled Python bytecode).
+
+    Bytecode can do anything when run, so this refuses unless ``safe_mode=False`` is passed here or
+    to an enclosing load (``load_model(..., safe_mode=False)``).
+
+    Args:
+        code: the code string, or the whole ``(code, defaults, closure)`` tuple.
+        defaults, closure: the function's defaults and closure values.
+        globs: the globals the function sees (default: those of ``torkeras.layers.core``).
+        safe_mode: pass False to allow loading bytecode.
+
+    Example:
+        >>> fn = func_load(func_dump(lambda x: x + 1), safe_mode=False)
+    """
+    from ..saving import _safety
+    if not _safety.unsafe_allowed(safe_mode):
+        raise ValueError("func_load: loading marshaled Python bytecode can run arbitrary code, so it "
+                         "is refused. If you trust its source, call func_load(..., safe_mode=False).")
+    from ..layers.core import _load_function
+    fn = _load_function(code, defaults, closure)
+    if globs is None:
+        return fn
+    return types.FunctionType(fn.__code__, globs, name=fn.__name__, argdefs=fn.__defaults__,
+                              closure=fn.__closure__)
+
+
+# Keras 1.2.2 helpers (torkeras.legacy.objects).
+from ..legacy.objects import get_from_module, make_tuple  # noqa: E402,F401
 
 
 def _stdout_isatty():

@@ -144,3 +144,19 @@ def ask_to_proceed_with_overwrite(filepath):
         return False
     print("[TIP] Next time specify overwrite=True!")
     return True
+
+
+#: Keras 2.2.4: the HDF5 object header limit (bytes) past which attributes are split in chunks.
+HDF5_OBJECT_HEADER_LIMIT = 64512
+
+# Keras 2.2.4's H5Dict wrapped an open h5py file or group for its own saving code; torkeras keeps
+# h5py inside torkeras.saving, so the name is importable and raises when used.
+from ._unsupported import unsupported as _unsupported  # noqa: E402
+
+_H5DICT_INSTEAD = ("Save and load with model.save()/load_model() and model.save_weights()/"
+                   "load_weights(), or open the file with h5py directly.")
+H5Dict = _unsupported("keras.utils.io_utils.H5Dict", _H5DICT_INSTEAD)
+h5dict = _unsupported("keras.utils.io_utils.h5dict", _H5DICT_INSTEAD)
+
+# Keras 1.2.2 PyTables helpers (torkeras.legacy.objects; they need `pip install tables`).
+from ..legacy.objects import load_array, save_array  # noqa: E402,F401

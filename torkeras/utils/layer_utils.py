@@ -279,3 +279,15 @@ def get_source_inputs(tensor, layer=None, node_index=None):
             if not any(x is s for s in sources):
                 sources.append(x)
     return sources
+
+
+# Keras 1.2.2 helpers (torkeras.legacy.objects).
+from ..legacy.objects import count_total_params, layer_from_config  # noqa: E402,F401
+
+
+def __getattr__(name):
+    # Keras 1 imported Model and Sequential here; torkeras.models imports this module.
+    if name in ("Model", "Sequential"):
+        from .. import models
+        return getattr(models, name)
+    raise AttributeError("module %r has no attribute %r" % (__name__, name))

@@ -40,3 +40,9 @@ def normalize(x, axis=-1, order=2):
     l2 = np.atleast_1d(np.linalg.norm(x, order, axis))
     l2[l2 == 0] = 1
     return x / np.expand_dims(l2, axis)
+
+
+# Keras 1.2.2 helpers (torkeras.legacy.objects).
+from ..legacy.objects import (accuracy, binary_logloss, categorical_probas_to_classes,  # noqa: E402,F401
+                              conv_input_length, conv_output_length, convert_kernel,
+                              multiclass_logloss, probas_to_classes)

@@ -1,0 +1,14 @@
+"""VGG19 (``keras.applications.vgg19``): Simonyan & Zisserman, "Very Deep Convolutional Networks
+for Large-Scale Image Recognition" (https://arxiv.org/abs/1409.1556), as in Keras 2.2.4."""
+from ..engine.training import Model  # noqa: F401  (Keras 1.2.2's module had it)
+from ..layers import Convolution2D, Dense, Flatten, Input, MaxPooling2D  # noqa: F401  (idem)
+from ._base import get_source_inputs, keras_modules_injection  # noqa: F401  (idem; Keras 2.2.4)
+from ._vgg import make_vgg, urls
+from .imagenet_utils import decode_predictions, preprocess_input  # noqa: F401
+
+# Keras 2.2.4's names, then the names of Keras 1.2.2 (TF = the same files, TH = Theano files)
+WEIGHTS_PATH, WEIGHTS_PATH_NO_TOP, TH_WEIGHTS_PATH, TH_WEIGHTS_PATH_NO_TOP = urls("vgg19")
+TF_WEIGHTS_PATH, TF_WEIGHTS_PATH_NO_TOP = WEIGHTS_PATH, WEIGHTS_PATH_NO_TOP
+
+VGG19 = make_vgg("vgg19", (2, 2, 4, 4, 4), ("cbe5617147190e668d6c5d5026f83318",
+                                            "253f8cb515780f3b799900260a226db6"))
