@@ -187,3 +187,13 @@ def test_incompatible_shapes_name_both_layers():
     with pytest.raises(ValueError, match=r"left \(output shape \(None, 3\)\).*right \(output shape "
                                          r"\(None, 5\)\)"):
         Add(name="sum")([a, b])
+
+
+def test_lambda_on_a_list_with_a_tuple_output_shape():
+    # Keras 2.2.4 takes the batch size from the first input's shape
+    a, b = Input(shape=(3,)), Input(shape=(3,))
+    out = Lambda(lambda t: t[0] + t[1], output_shape=(3,))([a, b])
+    assert keras.backend.int_shape(out) == (None, 3)
+    model = Model([a, b], out)
+    x = np.ones((2, 3), dtype="float32")
+    np.testing.assert_array_equal(model.predict([x, 2 * x]), 3 * x)

@@ -538,7 +538,8 @@ class Lambda(Layer):
             return self._infer_output_shape(input_shape)
         if callable(self._output_shape):
             return tuple(self._output_shape(input_shape))
-        return (input_shape[0],) + tuple(self._output_shape)
+        batch = input_shape[0][0] if isinstance(input_shape, list) else input_shape[0]
+        return (batch,) + tuple(self._output_shape)
 
     def _infer_output_shape(self, input_shape):
         """Run the function on zeros, as Keras on TF infers the shape: twice, with the batch axis 2
