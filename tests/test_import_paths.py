@@ -43,12 +43,12 @@ PENDING_MODULES = {
     "keras.applications.audio_conv_utils",
     "keras.applications.music_tagger_crnn",
     "keras.backend.cntk_backend",
-    "keras.backend.common",
     "keras.backend.tensorflow_backend",
     "keras.backend.theano_backend",
 }
 
 PENDING_NAMES = {
+    "keras.backend.common": "legacy_weight_ordering set_legacy_weight_ordering",
     "keras.backend": (
         "Function asymmetric_spatial_2d_padding asymmetric_temporal_padding atrous_conv2d "
         "backend_module batch_normalization conv2d_transpose conv3d conv3d_transpose "
