@@ -210,6 +210,16 @@ for _cls, _what, _res in ((Add, "adds", "tensor([[3., 3., 3.],\n                
                                   n="2" if _cls._exactly == 2 else "2 or more")
 
 
+def match_except_axis(shapes, axis):
+    """True when the shapes are equal once the ``axis`` entry is left out of each (concatenation)."""
+    reduced = set()
+    for shape in shapes:
+        s = list(shape)
+        del s[axis]
+        reduced.add(tuple(s))
+    return len(reduced) <= 1
+
+
 def concat_masks(inputs, mask, axis):
     """The mask of a concatenation: input masks broadcast to the inputs' shapes (a missing mask
     keeps everything), concatenated along ``axis``, then reduced over the last axis."""
@@ -259,12 +269,7 @@ class Concatenate(_Merge):
             raise ValueError("A `Concatenate` layer (%r) requires inputs of the same rank with "
                              "axis=%d inside it. Got inputs shapes: %s"
                              % (self.name, self.axis, _shape_str(input_shape)))
-        reduced = set()
-        for shape in input_shape:
-            s = list(shape)
-            del s[self.axis]
-            reduced.add(tuple(s))
-        if len(reduced) > 1:
+        if not match_except_axis(input_shape, self.axis):
             raise ValueError("A `Concatenate` layer (%r) requires inputs with matching shapes "
                              "except for the concat axis (axis=%d). Got inputs shapes: %s"
                              % (self.name, self.axis, _shape_str(input_shape)))

@@ -32,7 +32,7 @@ from torch import nn
 from .. import backend as K
 from ..engine.base_layer import Layer
 from ..engine.network import is_symbolic
-from ..layers.merge import concat_masks
+from ..layers.merge import concat_masks, match_except_axis
 from . import keras1
 from .objects import warn_once
 from ..engine.input_spec import InputSpec  # noqa: F401  (Keras 2.2.4 exported it here)
@@ -344,12 +344,7 @@ class Merge(Layer):
             if len(ranks) > 1 or not -len(shapes[0]) <= self.concat_axis < len(shapes[0]):
                 raise ValueError("\"concat\" mode needs inputs of one rank with concat_axis=%d inside "
                                  "it. Layer shapes: %s" % (self.concat_axis, shapes))
-            reduced = set()
-            for s in shapes:
-                s = list(s)
-                del s[self.concat_axis]
-                reduced.add(tuple(s))
-            if len(reduced) > 1:
+            if not match_except_axis(shapes, self.concat_axis):
                 raise ValueError("\"concat\" mode can only merge layers with matching output shapes "
                                  "except for the concat axis. Layer shapes: %s" % (shapes,))
 
