@@ -490,12 +490,16 @@ class Layer(nn.Module):
             return _SYMBOLIC[1](self, inputs, kwargs)
         return nn.Module.__call__(self, inputs, *args, **kwargs)
 
+    def _build_from_tensors(self, inputs):
+        """Build for eager input tensor(s): their shapes with the batch axis left free."""
+        if isinstance(inputs, (list, tuple)):
+            self._build_for([(None,) + tuple(t.shape[1:]) for t in inputs])
+        else:
+            self._build_for((None,) + tuple(inputs.shape[1:]))
+
     def forward(self, inputs, training=None, mask=None):
         if not self.built:
-            if isinstance(inputs, (list, tuple)):
-                self._build_for([(None,) + tuple(t.shape[1:]) for t in inputs])
-            else:
-                self._build_for((None,) + tuple(inputs.shape[1:]))
+            self._build_from_tensors(inputs)
         wants_training, wants_mask = _call_accepts(type(self))
         kwargs = {}
         if wants_training:

@@ -199,10 +199,7 @@ class RNN(Layer):
             raise ValueError("`%s` %r: `constants` are not supported by torkeras RNN layers."
                              % (type(self).__name__, self.name))
         if not self.built:
-            if isinstance(inputs, (list, tuple)):
-                self._build_for([(None,) + tuple(t.shape[1:]) for t in inputs])
-            else:
-                self._build_for((None,) + tuple(inputs.shape[1:]))
+            self._build_from_tensors(inputs)
         return self.call(inputs, training=training, mask=mask, initial_state=initial_state)
 
     def _split_inputs(self, inputs, initial_state):

@@ -236,10 +236,7 @@ class Bidirectional(Wrapper):
 
     def forward(self, inputs, training=None, mask=None, initial_state=None):
         if not self.built:
-            if isinstance(inputs, (list, tuple)):
-                self._build_for([(None,) + tuple(t.shape[1:]) for t in inputs])
-            else:
-                self._build_for((None,) + tuple(inputs.shape[1:]))
+            self._build_from_tensors(inputs)
         return self.call(inputs, training=training, mask=mask, initial_state=initial_state)
 
     def call(self, inputs, training=None, mask=None, initial_state=None):
