@@ -253,3 +253,9 @@ __all__ = list(_ops_all) + [
     "image_data_format", "set_image_data_format", "image_dim_ordering", "set_image_dim_ordering",
     "normalize_data_format", "device", "get_device", "set_device",
 ]
+
+# Keras 1.2.2 convolution-family names and call forms (border_mode=, dim_ordering=, 'th' kernels),
+# kept in torkeras.legacy: they replace the plain Keras 2 functions of the same names.
+from ..legacy import backend_ops as _backend_ops  # noqa: E402
+globals().update(_backend_ops.backend_functions())
+__all__ += [_n for _n in _backend_ops.__all__ if _n not in __all__]

@@ -1,6 +1,5 @@
-"""Backend neural-network functions: activations, losses, normalization, dropout, convolution,
-pooling and CTC (Keras 2.2.4 TF-backend semantics over torch)."""
-import numpy as np
+"""Backend neural-network functions: activations, losses, normalization, dropout and CTC (Keras 2.2.4
+TF-backend semantics over torch). Convolution and pooling are in :mod:`._ops_conv`."""
 import torch
 import torch.nn.functional as F
 
@@ -9,8 +8,7 @@ from .config import epsilon, normalize_data_format
 __all__ = [
     "softmax", "relu", "sigmoid", "hard_sigmoid", "tanh", "elu", "selu", "softplus", "softsign",
     "l2_normalize", "categorical_crossentropy", "sparse_categorical_crossentropy",
-    "binary_crossentropy", "in_top_k", "dropout", "bias_add", "conv1d", "conv2d", "pool2d",
-    "ctc_batch_cost", "ctc_decode",
+    "binary_crossentropy", "in_top_k", "dropout", "bias_add", "ctc_batch_cost", "ctc_decode",
 ]
 
 
@@ -167,95 +165,6 @@ def bias_add(x, bias, data_format=None):
     if bias.dim() > 1 and data_format == "channels_first":
         return x + bias.movedim(-1, 0).unsqueeze(0)
     return x + bias
-
-
-def _tuple(value, n, what):
-    if isinstance(value, int):
-        return (value,) * n
-    value = tuple(int(v) for v in value)
-    if len(value) != n:
-        raise ValueError("%s must be an int or a tuple of %d ints. Received %r" % (what, n, value))
-    return value
-
-
-def _same_pads(size, kernel, stride, dilation):
-    """TF 'same' padding for one axis: ``(before, after)``, the extra one after."""
-    out = -(-size // stride)
-    total = max((out - 1) * stride + (kernel - 1) * dilation + 1 - size, 0)
-    return total // 2, total - total // 2
-
-
-
-def _spatial_pads(x_cf, kernel, strides, dilation, padding):
-    """F.pad list (last axis first) for a channels_first input, or None for 'valid'."""
-    padding = str(padding).lower()
-    if padding not in ("valid", "same"):
-        raise ValueError("`padding` must be 'valid' or 'same' (or 'causal' for conv1d). Received %r"
-                         % (padding,))
-    if padding == "valid":
-        return None
-    pads = []
-    for i in reversed(range(len(kernel))):
-        pads.extend(_same_pads(x_cf.shape[2 + i], kernel[i], strides[i], dilation[i]))
-    return pads
-
-
-def _conv(x, kernel, strides, padding, data_format, dilation_rate, n):
-    data_format = normalize_data_format(data_format)
-    strides = _tuple(strides, n, "strides")
-    dilation = _tuple(dilation_rate, n, "dilation_rate")
-    if x.dim() != n + 2 or kernel.dim() != n + 2:
-        raise ValueError("conv%dd: expected a %d-D input and a %d-D kernel (Keras layout: spatial "
-                         "dims, input channels, output channels). Received %s and %s."
-                         % (n, n + 2, n + 2, tuple(x.shape), tuple(kernel.shape)))
-    xc = x if data_format == "channels_first" else x.movedim(-1, 1)
-    w = kernel.permute(n + 1, n, *range(n))       # (out, in, *spatial)
-    if str(padding).lower() == "causal":
-        if n != 1:
-            raise ValueError("padding='causal' is only for conv1d.")
-        xc = F.pad(xc, ((kernel.shape[0] - 1) * dilation[0], 0))
-    else:
-        pads = _spatial_pads(xc, tuple(kernel.shape[:n]), strides, dilation, padding)
-        if pads:
-            xc = F.pad(xc, pads)
-    op = F.conv1d if n == 1 else F.conv2d
-    out = op(xc, w, stride=strides, dilation=dilation)
-    return out if data_format == "channels_first" else out.movedim(1, -1)
-
-
-def conv1d(x, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
-    """1-D convolution (cross-correlation as TF) of ``x`` ``(batch, steps, channels)`` with a Keras
-    kernel ``(width, in, out)``; padding 'valid', 'same' (TF: extra padding after) or 'causal'."""
-    return _conv(x, kernel, strides, padding, data_format, dilation_rate, 1)
-
-
-def conv2d(x, kernel, strides=(1, 1), padding="valid", data_format=None, dilation_rate=(1, 1)):
-    """2-D convolution of ``x`` (NHWC, or NCHW with ``data_format='channels_first'``) with a Keras
-    kernel ``(rows, cols, in, out)``; 'same' pads as TF (the extra row/column at the end)."""
-    return _conv(x, kernel, strides, padding, data_format, dilation_rate, 2)
-
-
-def pool2d(x, pool_size, strides=(1, 1), padding="valid", data_format=None, pool_mode="max"):
-    """2-D max or average pooling with TF's 'same' rule (padding ignored by max, not counted by avg)."""
-    data_format = normalize_data_format(data_format)
-    if pool_mode not in ("max", "avg"):
-        raise ValueError("pool2d: `pool_mode` must be 'max' or 'avg'. Received %r" % (pool_mode,))
-    pool_size = _tuple(pool_size, 2, "pool_size")
-    strides = _tuple(strides, 2, "strides")
-    xc = x if data_format == "channels_first" else x.movedim(-1, 1)
-    pads = _spatial_pads(xc, pool_size, strides, (1, 1), padding)
-    if pool_mode == "max":
-        if pads:
-            xc = F.pad(xc, pads, value=-np.inf)
-        out = F.max_pool2d(xc, pool_size, strides)
-    elif pads:
-        total = F.avg_pool2d(F.pad(xc, pads), pool_size, strides, divisor_override=1)
-        ones = torch.ones((1, 1) + tuple(xc.shape[2:]), dtype=xc.dtype, device=xc.device)
-        count = F.avg_pool2d(F.pad(ones, pads), pool_size, strides, divisor_override=1)
-        out = total / count
-    else:
-        out = F.avg_pool2d(xc, pool_size, strides)
-    return out if data_format == "channels_first" else out.movedim(1, -1)
 
 
 def ctc_batch_cost(y_true, y_pred, input_length, label_length):

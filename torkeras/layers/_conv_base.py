@@ -9,12 +9,13 @@ import torch
 import torch.nn.functional as F
 
 from .. import activations, backend as K
+from ..backend._ops_conv import (conv_padding, from_channels_first as _from_torch,
+                                 kernel_to_torch as _kernel_to_torch, to_channels_first as _to_torch)
 from ._common import kernel_bias_config, set_kernel_bias_options
 from ..engine.base_layer import InputSpec, Layer
 from ..legacy import keras1
 
 _CONV_FN = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
-_CONV_T_FN = {1: F.conv_transpose1d, 2: F.conv_transpose2d, 3: F.conv_transpose3d}
 
 
 # ---------------------------------------------------------------------------- argument checks
@@ -108,32 +109,6 @@ def deconv_length(length, stride, kernel, padding, output_padding, dilation=1):
         return length * stride
     pad = k // 2 if padding == "same" else 0
     return (length - 1) * stride + k - 2 * pad + output_padding
-
-
-def _same_pads(length, kernel, stride, dilation):
-    """TensorFlow 'SAME': (before, after) padding, the odd pixel after."""
-    k = (kernel - 1) * dilation + 1
-    out = -(-length // stride)
-    total = max((out - 1) * stride + k - length, 0)
-    return total // 2, total - total // 2
-
-
-def _to_torch(x, rank, channels_last):
-    """NHWC (or NCHW) tensor -> NCHW view (channels_last memory format when the data is NHWC)."""
-    if channels_last:
-        return x.permute(0, rank + 1, *range(1, rank + 1))
-    return x
-
-
-def _from_torch(y, rank, channels_last):
-    if channels_last:
-        return y.permute(0, *range(2, rank + 2), 1)
-    return y
-
-
-def _kernel_to_torch(kernel, rank):
-    """Keras ``(k..., a, b)`` -> torch ``(b, a, k...)`` (a permuted view)."""
-    return kernel.permute(rank + 1, rank, *range(rank))
 
 
 def _check_strides_dilation(layer, strides, dilation):
@@ -250,20 +225,8 @@ class _Conv(Layer):
         found = self._pad_cache.get(spatial)
         if found is not None:
             return found
-        if self.padding == "valid":
-            found = (0, None)
-        elif self.padding == "causal":
-            found = (0, [(self.kernel_size[0] - 1) * self.dilation_rate[0], 0])
-        else:
-            pads = [_same_pads(n, k, s, d) for n, k, s, d in
-                    zip(spatial, self.kernel_size, self.strides, self.dilation_rate)]
-            if all(a == b for a, b in pads):
-                found = (tuple(a for a, _ in pads), None)
-            else:
-                flat = []
-                for a, b in reversed(pads):
-                    flat.extend((a, b))
-                found = (0, flat)
+        found = conv_padding(spatial, self.kernel_size, self.strides, self.dilation_rate,
+                             self.padding)
         self._pad_cache[spatial] = found
         return found
 

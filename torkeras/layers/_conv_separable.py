@@ -5,16 +5,11 @@ Private module: the public home of these layers is :mod:`torkeras.layers.convolu
 import torch.nn.functional as F
 
 from .. import constraints, initializers, regularizers
+from ..backend._ops_conv import depthwise_kernel_to_torch as _depthwise_to_torch
 from ..engine.base_layer import InputSpec
 from ..legacy import keras1
 from ._conv_base import (_CONV_FN, _Conv, _from_torch, _kernel_to_torch, _only_one_group,
                          _positive_int, _to_torch)
-
-
-def _depthwise_to_torch(kernel, rank):
-    """Keras ``(k..., in, dm)`` -> torch ``(in * dm, 1, k...)``; channel ``i * dm + m`` (TF order)."""
-    flat = kernel.reshape(kernel.shape[:rank] + (-1,))
-    return flat.permute(rank, *range(rank)).unsqueeze(1)
 
 
 class _DepthwiseMixin(object):

@@ -2,11 +2,10 @@
 
 Private module: the public home of these layers is :mod:`torkeras.layers.convolutional`.
 """
-import torch.nn.functional as F
-
+from ..backend._ops_conv import conv_transpose_channels_first, transpose_plan
 from ..legacy import keras1
-from ._conv_base import (_CONV_T_FN, _Conv, _from_torch, _int_tuple, _kernel_to_torch,
-                         _only_one_group, _same_pads, _to_torch, deconv_length)
+from ._conv_base import (_Conv, _from_torch, _int_tuple, _kernel_to_torch, _only_one_group,
+                         _to_torch, deconv_length)
 
 
 class _ConvTranspose(_Conv):
@@ -37,46 +36,20 @@ class _ConvTranspose(_Conv):
                                   self.filters)
 
     def _plan(self, spatial):
-        """Per axis: (torch padding, torch output_padding, crop start, crop length, end zeros)."""
+        """How torch computes TF's transposed convolution for this input size (cached)."""
         found = self._pad_cache.get(spatial)
-        if found is not None:
-            return found
-        torch_pad, torch_outpad, crops = [], [], []
-        exact = True
-        for n, out, k, s, d in zip(spatial, self._out_lengths(spatial), self.kernel_size,
-                                   self.strides, self.dilation_rate):
-            full = (n - 1) * s + (k - 1) * d + 1
-            start = _same_pads(out, k, s, d)[0] if self.padding == "same" else 0
-            extra = out - (full - 2 * start)
-            if 0 <= extra < max(s, d):
-                torch_pad.append(start)
-                torch_outpad.append(extra)
-            else:
-                exact = False
-            crops.append((start, out, full))
-        found = (tuple(torch_pad), tuple(torch_outpad)) if exact else (None, crops)
-        self._pad_cache[spatial] = found
+        if found is None:
+            found = transpose_plan(spatial, self._out_lengths(spatial), self.kernel_size,
+                                   self.strides, self.dilation_rate, self.padding)
+            self._pad_cache[spatial] = found
         return found
 
     def call(self, inputs):
         x = _to_torch(inputs, self.rank, self._channels_last)
-        pad, second = self._plan(tuple(x.shape[2:]))
-        fn = _CONV_T_FN[self.rank]
-        kernel = _kernel_to_torch(self.kernel, self.rank)
-        if pad is not None:
-            y = fn(x, kernel, self.bias, self.strides, pad, second, 1, self.dilation_rate)
-            return _from_torch(self._finish(y), self.rank, self._channels_last)
-        y = fn(x, kernel, None, self.strides, 0, 0, 1, self.dilation_rate)
-        for axis, (start, out, full) in enumerate(second):
-            stop = min(start + out, full)
-            y = y.narrow(axis + 2, start, stop - start)
-            if start + out > full:
-                widths = [0, 0] * (self.rank - 1 - axis) + [0, start + out - full]
-                y = F.pad(y, widths)
-        if self.bias is not None:
-            y = y + self.bias.view((1, -1) + (1,) * self.rank)
-        y = y if self._linear else self.activation(y)
-        return _from_torch(y, self.rank, self._channels_last)
+        y = conv_transpose_channels_first(x, _kernel_to_torch(self.kernel, self.rank), self.bias,
+                                          self.strides, self.dilation_rate,
+                                          self._plan(tuple(x.shape[2:])))
+        return _from_torch(self._finish(y), self.rank, self._channels_last)
 
     def get_config(self):
         config = super(_ConvTranspose, self).get_config()

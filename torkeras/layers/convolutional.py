@@ -17,10 +17,9 @@ This module is the public home of all these layers. Conv1D/2D/3D and the shared 
 separable ones in ``_conv_separable.py``; UpSampling, ZeroPadding and Cropping are defined here.
 """
 
-import numpy as np
-import torch
 import torch.nn.functional as F
 
+from ..backend._ops_conv import bilinear_axis, bilinear_axis_weights, repeat_axes
 from ..engine.base_layer import InputSpec, Layer
 from ..legacy import keras1
 from ._conv_base import (Conv1D, Conv2D, Conv3D, _data_format_arg, _int_tuple, _pair_tuple,
@@ -84,37 +83,12 @@ class _Spatial(Layer):
         return config
 
 
-def _bilinear_weights(n, factor):
-    """TF1 ``resize_bilinear`` (align_corners=False, no half-pixel centres), as Keras 2.2.4 calls it:
-    source = out * (n / (n * factor)) in float32; lerp between floor and min(floor + 1, n - 1)."""
-    scale = np.float32(n) / np.float32(n * factor)
-    src = np.arange(n * factor, dtype=np.float32) * scale
-    lo = np.floor(src).astype(np.int64)
-    hi = np.minimum(lo + 1, n - 1)
-    return torch.from_numpy(lo), torch.from_numpy(hi), torch.from_numpy(src - lo)
-
-
 class _UpSampling(_Spatial):
     def _new_length(self, i, n):
         return n * self.size[i]
 
     def call(self, inputs):
-        x = inputs
-        shape = list(x.shape)
-        axes = self._spatial_axes()
-        # One copy: view each spatial axis as (n, 1), broadcast to (n, factor), then merge.
-        view, expand, final = [], [], []
-        for d, n in enumerate(shape):
-            if d in axes:
-                f = self.size[axes.index(d)]
-                view += [n, 1]
-                expand += [n, f]
-                final.append(n * f)
-            else:
-                view.append(n)
-                expand.append(n)
-                final.append(n)
-        return x.reshape(view).expand(expand).reshape(final)
+        return repeat_axes(inputs, self._spatial_axes(), self.size)
 
     def get_config(self):
         config = super(_UpSampling, self).get_config()
@@ -187,18 +161,10 @@ class UpSampling2D(_UpSampling):
         # width first, then height (the order of TensorFlow's kernel)
         for i in (1, 0):
             axis = self._spatial_axes()[i]
-            n = x.shape[axis]
-            key = (n, self.size[i], x.device, x.dtype)
+            key = (x.shape[axis], self.size[i], x.device, x.dtype)
             if key not in self._bilinear_cache:
-                lo, hi, frac = _bilinear_weights(n, self.size[i])
-                shape = [1] * x.dim()
-                shape[axis] = -1
-                self._bilinear_cache[key] = (lo.to(x.device), hi.to(x.device),
-                                             frac.to(x.device, x.dtype).view(shape))
-            lo, hi, frac = self._bilinear_cache[key]
-            a = x.index_select(axis, lo)
-            b = x.index_select(axis, hi)
-            x = a + (b - a) * frac
+                self._bilinear_cache[key] = bilinear_axis_weights(x, axis, self.size[i])
+            x = bilinear_axis(x, axis, self.size[i], self._bilinear_cache[key])
         return x
 
     def get_config(self):

@@ -12,8 +12,7 @@ Weights keep Keras 2.2.4's layout, so files load unchanged:
   With channels_first data Keras adds the bias array *reshaped* (not transposed) to
   ``(filters, rows, cols)``; torkeras does the same so saved models give the same numbers.
 """
-import torch
-
+from ..backend._ops_conv import local_matmul, local_patches
 from ._common import kernel_bias_config, set_kernel_bias_options
 from ..engine.base_layer import InputSpec, Layer
 from ..legacy import keras1
@@ -75,11 +74,6 @@ class _LocallyConnected(Layer):
             raise ValueError("`%s` layer %r: input shape %s is smaller than kernel_size=%r."
                              % (self.__class__.__name__, self.name, tuple(input_shape),
                                 self.kernel_size))
-
-    @staticmethod
-    def _local_matmul(patches, kernel):
-        """``patches (batch, P, K)`` x ``kernel (P, K, F)`` -> ``(batch, P, F)``."""
-        return torch.bmm(patches.transpose(0, 1), kernel).transpose(0, 1)
 
     def _base_config(self):
         return {
@@ -158,12 +152,9 @@ class LocallyConnected1D(_LocallyConnected):
         return (input_shape[0], length, self.filters)
 
     def call(self, inputs):
-        k, s = self.kernel_size[0], self.strides[0]
-        n_out = self.kernel.shape[0]
-        # (batch, L_out, channels, k) -> (batch, L_out, k, channels) -> flatten (k, channels)
-        patches = inputs.unfold(1, k, s)[:, :n_out].permute(0, 1, 3, 2)
-        patches = patches.reshape(inputs.shape[0], n_out, -1)
-        out = self._local_matmul(patches, self.kernel)
+        patches = local_patches(inputs, self.kernel_size, self.strides, (self.kernel.shape[0],),
+                                True)
+        out = local_matmul(patches, self.kernel)
         if self.bias is not None:
             out = out + self.bias
         return self.activation(out)
@@ -249,17 +240,10 @@ class LocallyConnected2D(_LocallyConnected):
         return (input_shape[0], rows, cols, self.filters)
 
     def call(self, inputs):
-        (kh, kw), (sh, sw) = self.kernel_size, self.strides
         oh, ow = self.output_row, self.output_col
-        b = inputs.shape[0]
-        if self.data_format == "channels_last":
-            # (b, oh, ow, C, kh, kw) -> (b, oh, ow, kh, kw, C)
-            p = inputs.unfold(1, kh, sh).unfold(2, kw, sw)[:, :oh, :ow].permute(0, 1, 2, 4, 5, 3)
-        else:
-            # (b, C, oh, ow, kh, kw) -> (b, oh, ow, C, kh, kw)
-            p = inputs.unfold(2, kh, sh).unfold(3, kw, sw)[:, :, :oh, :ow].permute(0, 2, 3, 1, 4, 5)
-        patches = p.reshape(b, oh * ow, -1)
-        out = self._local_matmul(patches, self.kernel).reshape(b, oh, ow, self.filters)
+        patches = local_patches(inputs, self.kernel_size, self.strides, (oh, ow),
+                                self.data_format == "channels_last")
+        out = local_matmul(patches, self.kernel).reshape(inputs.shape[0], oh, ow, self.filters)
         if self.data_format == "channels_first":
             out = out.permute(0, 3, 1, 2)
             if self.bias is not None:

@@ -13,6 +13,7 @@ import torch
 import torch.nn.functional as F
 
 from .. import backend as K, constraints, initializers, regularizers
+from ..backend._ops_control import _normalize as _bn_formula   # K.batch_normalization's formula
 from ..engine.base_layer import InputSpec, Layer
 from ..legacy import keras1
 
@@ -190,11 +191,9 @@ class BatchNormalization(Layer):
     def _one_sample_training(self, x):
         shape = [1, x.shape[1]] + [1] * (x.dim() - 2)
         mean = x.mean(dim=[d for d in range(x.dim()) if d != 1], keepdim=True)
-        out = (x - mean) * torch.rsqrt(torch.zeros_like(mean) + self.epsilon)
-        if self.gamma is not None:
-            out = out * self.gamma.reshape(shape)
-        if self.beta is not None:
-            out = out + self.beta.reshape(shape)
+        gamma = None if self.gamma is None else self.gamma.reshape(shape)
+        beta = None if self.beta is None else self.beta.reshape(shape)
+        out = _bn_formula(x, mean, torch.zeros_like(mean), beta, gamma, self.epsilon)
         if self.trainable:
             with torch.no_grad():
                 # Bessel's correction is undefined for one value; torch's fused rule would give NaN.

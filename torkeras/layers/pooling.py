@@ -7,13 +7,11 @@
 * Data stays channels-last at the layer boundary: the NHWC tensor is viewed as NCHW with
   ``permute`` (torch's channels_last memory format, no copy) for the torch kernel and viewed back.
 """
-import math
-
 import numpy as np
 import torch
-import torch.nn.functional as F
 
 from .. import backend as K
+from ..backend._ops_conv import pool_channels_first
 from ..engine.base_layer import InputSpec, Layer
 from ..legacy import keras1
 
@@ -74,53 +72,6 @@ def conv_output_length(length, window, padding, stride):
     else:  # valid
         out = length - window + 1
     return (out + stride - 1) // stride
-
-
-def same_pads(length, window, stride):
-    """TensorFlow 'SAME' padding ``(before, after)`` for one axis (extra cell after)."""
-    out = int(math.ceil(length / float(stride)))
-    total = max((out - 1) * stride + window - length, 0)
-    return total // 2, total - total // 2
-
-
-# ---------------------------------------------------------------------------- math
-_MAX = {2: F.max_pool2d, 3: F.max_pool3d}
-_AVG = {2: F.avg_pool2d, 3: F.avg_pool3d}
-
-
-def pool_channels_first(x, pool_size, strides, padding, mode):
-    """Pool a ``(batch, channels, *spatial)`` tensor (2 or 3 spatial axes) as TensorFlow does.
-
-    Args:
-        x: torch tensor, channels on axis 1 (any memory format).
-        pool_size, strides: tuples with one entry per spatial axis.
-        padding: 'valid' or 'same' (TF semantics, see the module docstring).
-        mode: 'max' or 'avg'.
-    """
-    nsp = len(pool_size)
-    spatial = tuple(x.shape[2:])
-    pads = [(0, 0)] * nsp
-    if padding == "same":
-        pads = [same_pads(n, k, s) for n, k, s in zip(spatial, pool_size, strides)]
-    if all(a == 0 and b == 0 for a, b in pads):
-        if mode == "max":
-            return _MAX[nsp](x, pool_size, strides)
-        return _AVG[nsp](x, pool_size, strides)
-    if all(a == b for a, b in pads):
-        sym = tuple(a for a, _ in pads)
-        if mode == "max":
-            return _MAX[nsp](x, pool_size, strides, padding=sym)
-        return _AVG[nsp](x, pool_size, strides, padding=sym, count_include_pad=False)
-    # Asymmetric padding (extra cell after): pad explicitly.
-    flat = []
-    for a, b in reversed(pads):   # F.pad lists the last axis first
-        flat.extend((a, b))
-    if mode == "max":
-        return _MAX[nsp](F.pad(x, flat, value=-math.inf), pool_size, strides)
-    sums = _AVG[nsp](F.pad(x, flat), pool_size, strides, divisor_override=1)
-    ones = torch.ones((1, 1) + spatial, dtype=x.dtype, device=x.device)
-    counts = _AVG[nsp](F.pad(ones, flat), pool_size, strides, divisor_override=1)
-    return sums / counts
 
 
 def _pool(x, pool_size, strides, padding, data_format, mode):

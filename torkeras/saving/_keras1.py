@@ -206,9 +206,13 @@ def _conv1d_kernel(kernel, config, where):
 def _topological_layers(model):
     """The model's layers in the order Keras 1 wrote them (``flattened_layers`` for a Sequential
     whose first layer is a Merge of models), those with weights only."""
+    from ..legacy.backend_compat import keras1_layer_order
     from ..legacy.layers import keras1_flattened_layers
     from ..engine.sequential import Sequential
-    layers = keras1_flattened_layers(model) if isinstance(model, Sequential) else list(model.layers)
+    if isinstance(model, Sequential):
+        layers = keras1_flattened_layers(model)
+    else:   # K.set_legacy_weight_ordering(True): same-depth layers in name order, as Keras 1.2.2
+        layers = keras1_layer_order(model, model.layers)
     return [layer for layer in layers if layer.weights]
 
 
