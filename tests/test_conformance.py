@@ -98,6 +98,8 @@ LAYER_EXAMPLES = {
     "CuDNNLSTM": (dict(units=3, go_backwards=True), (5, 4)),
     "ConvLSTM2D": (dict(filters=2, kernel_size=(3, 3), padding="same", return_sequences=True),
                    (3, 5, 5, 1)),
+    "ConvRNN2D": (dict(cell=keras.layers.ConvLSTM2DCell(2, (3, 3), strides=2), go_backwards=True),
+                  (3, 5, 5, 1)),
     "TimeDistributed": (dict(layer=keras.layers.Dense(2, activation="tanh")), (5, 4)),
     "Bidirectional": (dict(layer=keras.layers.GRU(2, return_sequences=True), merge_mode="ave"), (5, 4)),
 }

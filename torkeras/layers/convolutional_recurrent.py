@@ -1,4 +1,4 @@
-"""ConvLSTM2D (Keras 2.2.4 ``keras/layers/convolutional_recurrent.py`` behaviour).
+"""ConvRNN2D and ConvLSTM2D (Keras 2.2.4 ``keras/layers/convolutional_recurrent.py`` behaviour).
 
 The input-to-state convolutions of all timesteps run as one batched convolution (batch and time
 folded) before the step loop; the state-to-state convolution ('same' padding, stride 1) runs per
@@ -15,9 +15,10 @@ import torch.nn.functional as F
 from .. import activations, backend as K, regularizers
 from ..engine.base_layer import InputSpec, Layer
 from ..legacy import keras1
+from ._recurrent_cells import _call_cell, _state_sizes
 from .recurrent import RNN, _BuiltinCell, _bool, _dropout_masks, _training_flag
 
-__all__ = ["ConvLSTM2DCell", "ConvLSTM2D"]
+__all__ = ["ConvRNN2D", "ConvLSTM2DCell", "ConvLSTM2D"]
 
 
 def _pair(owner, name, value):
@@ -214,74 +215,79 @@ class ConvLSTM2DCell(_BuiltinCell):
         return base
 
 
-class ConvLSTM2D(RNN):
-    """Convolutional LSTM: LSTM gates computed with 2D convolutions (Keras 2.2.4).
+class ConvRNN2D(RNN):
+    """Base class for convolutional-recurrent layers: runs a 2D-convolutional cell over time.
+
+    The cell is a layer with ``call(inputs, states)`` and ``state_size`` whose inputs, outputs and
+    states are images, and which describes its input convolution with the attributes ``filters``,
+    ``kernel_size``, ``strides``, ``padding``, ``data_format`` and ``dilation_rate`` (as
+    :class:`ConvLSTM2DCell` does). Those give the output and state shapes: each state has the
+    spatial size of the input convolution's output and ``filters`` channels when it is created
+    (Keras 2.2.4 builds the zero initial states by convolving zeros with a zero kernel of
+    ``filters`` output channels; the state shape is the same here, without the convolution).
 
     Args:
-        filters, kernel_size, strides, padding, data_format, dilation_rate, activation,
-            recurrent_activation (default ``'hard_sigmoid'``), use_bias, *_initializer,
-            unit_forget_bias, *_regularizer, *_constraint, dropout, recurrent_dropout: see
-            :class:`ConvLSTM2DCell`.
-        activity_regularizer: regularizer applied to the output.
-        return_sequences, return_state, go_backwards, stateful: see :class:`RNN`.
+        cell: a convolutional RNN cell instance (a list of cells cannot be stacked: TypeError).
+        return_sequences: return the whole output sequence instead of the last output.
+        return_state: also return the last states (a list: output, then the states).
+        go_backwards: process the sequence backwards (the returned sequence stays reversed).
+        stateful: the last states of batch k are the initial states of batch k+1 (needs a full
+            ``batch_input_shape``: batch size, rows and columns); :meth:`reset_states` zeroes them.
+        unroll: must be False: unrolling isn't possible with convolutional RNNs (TypeError).
 
     Input shape:
         ``(batch, time, rows, cols, channels)`` (channels_last) or
-        ``(batch, time, channels, rows, cols)`` (channels_first).
+        ``(batch, time, channels, rows, cols)`` (channels_first), the cell's ``data_format``.
 
     Output shape:
         ``(batch, [time,] new_rows, new_cols, filters)`` (channels_last), channels first
-        otherwise; a list with the states ``[h, c]`` if return_state.
+        otherwise; with return_state a list ``[output, state_1, ...]`` (each state 4D).
 
     Example:
-        >>> model.add(ConvLSTM2D(8, (3, 3), padding='same', input_shape=(None, 16, 16, 1)))
+        >>> layer = ConvRNN2D(ConvLSTM2DCell(8, (3, 3), padding='same'), return_sequences=True)
+        >>> model.add(layer)  # input_shape=(None, 16, 16, 1) on the first layer
     """
 
     _ndim = 5
 
-    @keras1.legacy_interface("ConvLSTM2D")
-    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", data_format=None,
-                 dilation_rate=(1, 1), activation="tanh", recurrent_activation="hard_sigmoid",
-                 use_bias=True, kernel_initializer="glorot_uniform",
-                 recurrent_initializer="orthogonal", bias_initializer="zeros",
-                 unit_forget_bias=True, kernel_regularizer=None, recurrent_regularizer=None,
-                 bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
-                 recurrent_constraint=None, bias_constraint=None, return_sequences=False,
-                 go_backwards=False, stateful=False, dropout=0., recurrent_dropout=0., **kwargs):
-        if kwargs.get("unroll"):
-            raise TypeError("`ConvLSTM2D`: unrolling isn't possible with convolutional RNNs "
-                            "(unroll=True).")
-        kwargs.pop("unroll", None)
-        cell = ConvLSTM2DCell(filters, kernel_size, strides=strides, padding=padding,
-                              data_format=data_format, dilation_rate=dilation_rate,
-                              activation=activation, recurrent_activation=recurrent_activation,
-                              use_bias=use_bias, kernel_initializer=kernel_initializer,
-                              recurrent_initializer=recurrent_initializer,
-                              bias_initializer=bias_initializer, unit_forget_bias=unit_forget_bias,
-                              kernel_regularizer=kernel_regularizer,
-                              recurrent_regularizer=recurrent_regularizer,
-                              bias_regularizer=bias_regularizer,
-                              kernel_constraint=kernel_constraint,
-                              recurrent_constraint=recurrent_constraint,
-                              bias_constraint=bias_constraint, dropout=dropout,
-                              recurrent_dropout=recurrent_dropout)
-        super(ConvLSTM2D, self).__init__(cell, return_sequences=return_sequences,
-                                         go_backwards=go_backwards, stateful=stateful, **kwargs)
-        self.activity_regularizer = regularizers.get(activity_regularizer)
+    def __init__(self, cell, return_sequences=False, return_state=False, go_backwards=False,
+                 stateful=False, unroll=False, **kwargs):
+        owner = type(self).__name__
+        if unroll:
+            raise TypeError("`%s`: unrolling isn't possible with convolutional RNNs. Received: "
+                            "unroll=%r; pass unroll=False." % (owner, unroll))
+        if isinstance(cell, (list, tuple)):
+            raise TypeError("`%s`: it is not possible at the moment to stack convolutional cells. "
+                            "Received a %s of %d cells as `cell`; pass one cell, or chain several "
+                            "%s layers." % (owner, type(cell).__name__, len(cell), owner))
+        missing = [a for a in _CONV_CELL_ATTRS if not hasattr(cell, a)]
+        if missing:
+            raise ValueError("`%s`: `cell` must be a 2D-convolutional RNN cell (such as "
+                             "ConvLSTM2DCell) with the attributes %s. Received: cell=%r, which "
+                             "lacks %s." % (owner, ", ".join(_CONV_CELL_ATTRS), cell,
+                                            ", ".join(missing)))
+        super(ConvRNN2D, self).__init__(cell, return_sequences=return_sequences,
+                                        return_state=return_state, go_backwards=go_backwards,
+                                        stateful=stateful, unroll=False, **kwargs)
         self.input_spec = InputSpec(ndim=5)
+        self._input_shape_built = None
 
-    def __getattr__(self, name):
-        if name in _CELL_KEYS:
-            return getattr(self._modules["cell"], name)
-        return super(ConvLSTM2D, self).__getattr__(name)
-
-    def _state_shape(self, input_shape):
+    # --------------------------------------------------------------- shapes
+    def _spatial(self, input_shape):
+        """Rows and columns of the input convolution's output for a 5D input shape."""
         cell = self.cell
-        if cell.data_format == "channels_first":
-            rows, cols = cell.output_spatial(input_shape[3], input_shape[4])
-            return (input_shape[0], cell.filters, rows, cols)
-        rows, cols = cell.output_spatial(input_shape[2], input_shape[3])
-        return (input_shape[0], rows, cols, cell.filters)
+        first = 3 if cell.data_format == "channels_first" else 2
+        return tuple(_out_length(input_shape[first + i], cell.kernel_size[i], cell.padding,
+                                 cell.strides[i], cell.dilation_rate[i]) for i in range(2))
+
+    def _image_shape(self, batch, rows_cols, channels):
+        if self.cell.data_format == "channels_first":
+            return (batch, channels) + rows_cols
+        return (batch,) + rows_cols + (channels,)
+
+    def _state_shape(self, input_shape, channels=None):
+        channels = self.cell.filters if channels is None else channels
+        return self._image_shape(input_shape[0], self._spatial(input_shape), channels)
 
     def compute_output_shape(self, input_shape):
         if isinstance(input_shape, list):
@@ -289,17 +295,14 @@ class ConvLSTM2D(RNN):
         st = self._state_shape(input_shape)
         out = (st[0], input_shape[1]) + st[1:] if self.return_sequences else st
         if self.return_state:
-            return [out, st, st]
+            return [out] + [st for _ in _state_sizes(self.cell)]
         return out
 
     def build(self, input_shape):
-        if isinstance(input_shape, list):
-            input_shape = input_shape[0]
-        input_shape = tuple(input_shape)
-        if len(input_shape) != 5:
-            raise ValueError("Input 0 is incompatible with layer %s: expected ndim=5, found ndim=%d "
-                             "(input shape %s)" % (self.name, len(input_shape), input_shape))
-        self.cell._build_for((input_shape[0],) + input_shape[2:])
+        channel_axis = 1 if self.cell.data_format == "channels_first" else 3
+        input_shape = self._checked_build_shape(input_shape, 5, channel_axis)
+        if isinstance(self.cell, Layer):
+            self.cell._build_for((input_shape[0],) + input_shape[2:])
         self._input_shape_built = input_shape
         self.input_spec = InputSpec(shape=(input_shape[0] if self.stateful else None, None)
                                     + input_shape[2:])
@@ -308,21 +311,29 @@ class ConvLSTM2D(RNN):
             self.reset_states()
         self.built = True
 
+    # --------------------------------------------------------------- states
     def reset_states(self, states=None):
+        """Zero the states of a stateful layer, or set them to ``states`` (numpy arrays)."""
         if not self.stateful:
             raise AttributeError("Layer %r must be stateful to reset its states." % (self.name,))
-        shape = self._state_shape(self._input_shape_built)
-        if shape[0] is None or any(d is None for d in shape):
-            raise ValueError("If a RNN is stateful, it needs to know its batch size and spatial "
-                             "shape: pass a full `batch_input_shape` (layer %r)." % (self.name,))
+        shapes = [self._state_shape(self._input_shape_built, d) for d in _state_sizes(self.cell)]
+        if any(d is None for d in shapes[0]):
+            raise ValueError("If a RNN is stateful, it needs to know its batch size and the number "
+                             "of rows and columns of its input: pass a full `batch_input_shape` "
+                             "to the first layer of a Sequential model, or `batch_shape` to your "
+                             "Input layer (layer %r, input shape %s)."
+                             % (self.name, self._input_shape_built))
         device = self._target_device()
         if states is None:
-            self._states = [torch.zeros(shape, device=device) for _ in range(2)]
+            self._states = [torch.zeros(shape, device=device) for shape in shapes]
             return
-        if not isinstance(states, (list, tuple)) or len(states) != 2:
-            raise ValueError("Layer %s expects 2 states." % (self.name,))
+        if not isinstance(states, (list, tuple)):
+            states = [states]
+        if len(states) != len(shapes):
+            raise ValueError("Layer %s expects %d states, but it received %d state values."
+                             % (self.name, len(shapes), len(states)))
         new = []
-        for i, v in enumerate(states):
+        for i, (v, shape) in enumerate(zip(states, shapes)):
             arr = np.asarray(v, dtype=np.float32)
             if arr.shape != shape:
                 raise ValueError("State %d is incompatible with layer %s: expected shape=%s, found "
@@ -331,9 +342,10 @@ class ConvLSTM2D(RNN):
         self._states = new
 
     def get_initial_state(self, inputs):
-        shape = self._state_shape((inputs.shape[0],) + tuple(inputs.shape[1:]))
-        return [inputs.new_zeros(shape) for _ in range(2)]
+        shape = self._state_shape(tuple(inputs.shape))
+        return [inputs.new_zeros(shape) for _ in _state_sizes(self.cell)]
 
+    # --------------------------------------------------------------- call
     def call(self, inputs, training=None, mask=None, initial_state=None):
         x = inputs[0] if isinstance(inputs, (list, tuple)) else inputs
         if x.dim() != 5:
@@ -343,13 +355,33 @@ class ConvLSTM2D(RNN):
                 and self._states is not None and self._states[0].shape[0] != x.shape[0]:
             raise ValueError("Stateful layer %r was built for batches of %d samples but received "
                              "%d." % (self.name, self._states[0].shape[0], x.shape[0]))
-        return super(ConvLSTM2D, self).call(inputs, training=training, mask=mask,
-                                            initial_state=initial_state)
+        return super(ConvRNN2D, self).call(inputs, training=training, mask=mask,
+                                           initial_state=initial_state)
 
     def _fused(self, x, states, training):
         return None
 
     def _loop(self, x, states, mask, training):
+        if isinstance(self.cell, ConvLSTM2DCell):
+            return self._conv_lstm_loop(x, states, mask, training)
+        steps = mask.to(torch.bool).unbind(1) if mask is not None else None
+        outs = []
+        out = None
+        for t, xt in enumerate(x.unbind(1)):
+            out, new_states = _call_cell(self.cell, xt, states, training)
+            new_states = list(new_states)
+            if steps is not None:
+                m = steps[t].view(-1, 1, 1, 1)
+                out = torch.where(m, out, states[0])
+                new_states = [torch.where(m, ns, s) for ns, s in zip(new_states, states)]
+            states = new_states
+            if self.return_sequences:
+                outs.append(out)
+        seq = torch.stack(outs, dim=1) if self.return_sequences else None
+        return seq, out, states
+
+    def _conv_lstm_loop(self, x, states, mask, training):
+        """ConvLSTM2DCell: the input convolutions of all steps batched, then the recurrence."""
         cell = self.cell
         b, t = x.shape[0], x.shape[1]
         folded = cell._to_nchw(x.reshape((b * t,) + tuple(x.shape[2:])))
@@ -375,6 +407,64 @@ class ConvLSTM2D(RNN):
         h_k, c_k = cell._from_nchw(h), cell._from_nchw(c)
         return seq, h_k, [h_k, c_k]
 
+
+class ConvLSTM2D(ConvRNN2D):
+    """Convolutional LSTM: LSTM gates computed with 2D convolutions (Keras 2.2.4).
+
+    ``ConvLSTM2D(filters, kernel_size, ...)`` is ``ConvRNN2D(ConvLSTM2DCell(filters, kernel_size,
+    ...))`` with the cell's arguments at the top level of its config.
+
+    Args:
+        filters, kernel_size, strides, padding, data_format, dilation_rate, activation,
+            recurrent_activation (default ``'hard_sigmoid'``), use_bias, *_initializer,
+            unit_forget_bias, *_regularizer, *_constraint, dropout, recurrent_dropout: see
+            :class:`ConvLSTM2DCell`.
+        activity_regularizer: regularizer applied to the output.
+        return_sequences, return_state, go_backwards, stateful: see :class:`ConvRNN2D`.
+
+    Input shape:
+        ``(batch, time, rows, cols, channels)`` (channels_last) or
+        ``(batch, time, channels, rows, cols)`` (channels_first).
+
+    Output shape:
+        ``(batch, [time,] new_rows, new_cols, filters)`` (channels_last), channels first
+        otherwise; a list with the states ``[h, c]`` if return_state.
+
+    Example:
+        >>> model.add(ConvLSTM2D(8, (3, 3), padding='same', input_shape=(None, 16, 16, 1)))
+    """
+
+    @keras1.legacy_interface("ConvLSTM2D")
+    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", data_format=None,
+                 dilation_rate=(1, 1), activation="tanh", recurrent_activation="hard_sigmoid",
+                 use_bias=True, kernel_initializer="glorot_uniform",
+                 recurrent_initializer="orthogonal", bias_initializer="zeros",
+                 unit_forget_bias=True, kernel_regularizer=None, recurrent_regularizer=None,
+                 bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
+                 recurrent_constraint=None, bias_constraint=None, return_sequences=False,
+                 go_backwards=False, stateful=False, dropout=0., recurrent_dropout=0., **kwargs):
+        cell = ConvLSTM2DCell(filters, kernel_size, strides=strides, padding=padding,
+                              data_format=data_format, dilation_rate=dilation_rate,
+                              activation=activation, recurrent_activation=recurrent_activation,
+                              use_bias=use_bias, kernel_initializer=kernel_initializer,
+                              recurrent_initializer=recurrent_initializer,
+                              bias_initializer=bias_initializer, unit_forget_bias=unit_forget_bias,
+                              kernel_regularizer=kernel_regularizer,
+                              recurrent_regularizer=recurrent_regularizer,
+                              bias_regularizer=bias_regularizer,
+                              kernel_constraint=kernel_constraint,
+                              recurrent_constraint=recurrent_constraint,
+                              bias_constraint=bias_constraint, dropout=dropout,
+                              recurrent_dropout=recurrent_dropout)
+        super(ConvLSTM2D, self).__init__(cell, return_sequences=return_sequences,
+                                         go_backwards=go_backwards, stateful=stateful, **kwargs)
+        self.activity_regularizer = regularizers.get(activity_regularizer)
+
+    def __getattr__(self, name):
+        if name in _CELL_KEYS:
+            return getattr(self._modules["cell"], name)
+        return super(ConvLSTM2D, self).__getattr__(name)
+
     def get_config(self):
         base = super(ConvLSTM2D, self).get_config()
         del base["cell"]
@@ -397,6 +487,10 @@ class ConvLSTM2D(RNN):
         return cls(**config)
 
 
+_CONV_CELL_ATTRS = ("filters", "kernel_size", "strides", "padding", "data_format",
+                    "dilation_rate", "state_size")
+
+
 _CELL_KEYS = ("filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate",
               "activation", "recurrent_activation", "use_bias", "kernel_initializer",
               "recurrent_initializer", "bias_initializer", "unit_forget_bias", "kernel_regularizer",
@@ -405,6 +499,7 @@ _CELL_KEYS = ("filters", "kernel_size", "strides", "padding", "data_format", "di
 
 
 def _builtin_objects():
-    return [(ConvLSTM2D, "ConvLSTM2D", ()), (ConvLSTM2DCell, "ConvLSTM2DCell", ())]
+    return [(ConvRNN2D, "ConvRNN2D", ()), (ConvLSTM2D, "ConvLSTM2D", ()),
+            (ConvLSTM2DCell, "ConvLSTM2DCell", ())]
 
 from ..legacy._recurrent_base import ConvRecurrent2D, Recurrent  # noqa: E402,F401  (Keras 1/2.0 bases)

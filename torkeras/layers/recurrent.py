@@ -128,22 +128,27 @@ class RNN(Layer):
             return [out_mask] + [None] * len(_state_sizes(self.cell))
         return out_mask
 
-    def build(self, input_shape):
+    def _checked_build_shape(self, input_shape, ndim, state_axis):
+        """The input's shape from ``build``'s argument (``[input, *states]`` or one shape), with
+        its rank and the initial states' sizes on ``state_axis`` checked as Keras checks them."""
         state_shapes = None
         if isinstance(input_shape, list):
             state_shapes = input_shape[1:]
             input_shape = input_shape[0]
         input_shape = tuple(input_shape)
-        if len(input_shape) != 3:
-            raise ValueError("Input 0 is incompatible with layer %s: expected ndim=3, found ndim=%d "
-                             "(input shape %s)" % (self.name, len(input_shape), input_shape))
-        sizes = _state_sizes(self.cell)
-        if state_shapes:
-            if [s[-1] for s in state_shapes] != sizes:
-                raise ValueError("`%s` %r: an `initial_state` was passed that is not compatible "
-                                 "with `cell.state_size`. Received state shapes %s; however "
-                                 "`cell.state_size` is %s" % (type(self).__name__, self.name,
-                                                              state_shapes, self.cell.state_size))
+        if len(input_shape) != ndim:
+            raise ValueError("Input 0 is incompatible with layer %s: expected ndim=%d, found "
+                             "ndim=%d (input shape %s)" % (self.name, ndim, len(input_shape),
+                                                          input_shape))
+        if state_shapes and [s[state_axis] for s in state_shapes] != _state_sizes(self.cell):
+            raise ValueError("`%s` %r: an `initial_state` was passed that is not compatible "
+                             "with `cell.state_size`. Received state shapes %s; however "
+                             "`cell.state_size` is %s" % (type(self).__name__, self.name,
+                                                          state_shapes, self.cell.state_size))
+        return input_shape
+
+    def build(self, input_shape):
+        input_shape = self._checked_build_shape(input_shape, 3, -1)
         if isinstance(self.cell, Layer):
             self.cell._build_for((input_shape[0],) + input_shape[2:])
         self.input_spec = InputSpec(shape=(input_shape[0] if self.stateful else None, None,
