@@ -5,7 +5,6 @@ import io
 import os
 import socket
 import tarfile
-import threading
 import zipfile
 
 import pytest
@@ -31,14 +30,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         return None
 
 
+HTTP_HANDLER = _Handler
+
+
 @pytest.fixture(scope="module")
-def server():
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield "http://127.0.0.1:%d" % httpd.server_address[1]
-    httpd.shutdown()
-    httpd.server_close()
+def server(local_http_server):
+    return local_http_server
 
 
 @pytest.fixture(autouse=True)

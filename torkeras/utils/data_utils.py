@@ -12,15 +12,23 @@ worker processes, and hands the batches over through a bounded queue (``max_queu
   process: the worker's traceback text as ``__cause__``). ``stop()`` joins every thread and process
   the enqueuer started.
 
+Worker processes find their Sequence or generator as in Keras 2.2.4: the pool's initializer
+(:func:`init_pool` / :func:`init_pool_generator`) registers it under the enqueuer's ``uid`` and the
+tasks are :func:`get_index` / :func:`next_sample`. :func:`urlretrieve` is Keras's download helper
+(urllib's convention, atomic write).
+
 Behaviour follows Keras 2.2.4's ``keras/utils/data_utils.py`` (public names and signatures).
 """
 import concurrent.futures
+import itertools
 import multiprocessing
 import os
 import queue
 import random
+import tempfile
 import threading
 import warnings
+from urllib.request import urlopen
 
 import numpy as np
 
@@ -28,6 +36,77 @@ from ._get_file import _extract_archive, _hash_file, get_file, validate_file  # 
 
 _POLL_S = 0.05
 _END = object()
+_URL_BLOCK = 8192
+
+
+def urlretrieve(url, filename, reporthook=None, data=None):
+    """Download ``url`` into the file ``filename`` (Keras 2.2.4's ``data_utils.urlretrieve``).
+
+    Keras 2.2.4 used :func:`urllib.request.urlretrieve` on Python 3; this keeps its calling
+    convention (``reporthook(block_count, block_size, total_size)`` once when the connection is
+    made and after each block, ``total_size`` -1 when the server sends no length;
+    ``urllib.error.ContentTooShortError`` when fewer bytes arrive than announced; the return value
+    ``(filename, headers)``) and writes atomically: the bytes go to a temporary file next to
+    ``filename`` that replaces it only once the download is complete, so a failed download leaves
+    no partial file and an existing ``filename`` untouched.
+
+    Args:
+        url: the URL (``http(s)://``, ``ftp://``, ``file://``).
+        filename: where to store the data.
+        reporthook: optional progress callback, see above.
+        data: optional bytes sent as the body of a POST request (as ``urlopen``'s ``data``).
+
+    Returns:
+        ``(filename, headers)``: the path written and the response's headers.
+
+    Raises:
+        urllib.error.URLError / HTTPError: the URL cannot be fetched (urllib's errors, as Keras).
+        urllib.error.ContentTooShortError: the download ended early.
+
+    Example:
+        >>> urlretrieve('https://example.com/data.csv', 'data.csv')  # doctest: +SKIP
+    """
+    from urllib.error import ContentTooShortError
+    if not isinstance(filename, (str, bytes, os.PathLike)) or not os.fspath(filename):
+        raise TypeError("urlretrieve: `filename` must be a path to write the download to. "
+                        "Received: filename=%r" % (filename,))
+    if reporthook is not None and not callable(reporthook):
+        raise TypeError("urlretrieve: `reporthook` must be None or a function "
+                        "(block_count, block_size, total_size). Received: reporthook=%r"
+                        % (reporthook,))
+    filename = os.fspath(filename)
+    folder = os.path.dirname(os.path.abspath(filename))
+    with urlopen(url, data) as response:
+        headers = response.info()
+        length = headers.get("Content-Length")
+        total = int(length) if length is not None and length.strip().isdigit() else -1
+        fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(filename) + ".", suffix=".part",
+                                   dir=folder)
+        try:
+            received = 0
+            blocks = 0
+            with os.fdopen(fd, "wb") as out:
+                if reporthook is not None:
+                    reporthook(blocks, _URL_BLOCK, total)
+                while True:
+                    chunk = response.read(_URL_BLOCK)
+                    if not chunk:
+                        break
+                    out.write(chunk)
+                    received += len(chunk)
+                    blocks += 1
+                    if reporthook is not None:
+                        reporthook(blocks, _URL_BLOCK, total)
+            if 0 <= total and received < total:
+                raise ContentTooShortError("urlretrieve: the download of %s ended after %d of %d "
+                                           "bytes; nothing was written to %s."
+                                           % (url, received, total, filename), (filename, headers))
+            os.replace(tmp, filename)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.remove(tmp)
+            raise
+    return filename, headers
 
 
 class Sequence(object):
@@ -96,22 +175,88 @@ def _iter_sequence(sequence, shuffle=False):
 
 
 # ------------------------------------------------------------------ worker-process side
-_worker_source = None
+# Keras 2.2.4's registry of the Sequences / generators that worker processes read, by uid. Each
+# pool's initializer (init_pool / init_pool_generator) fills it in the worker with the one source of
+# its enqueuer; tasks are get_index(uid, i) and next_sample(uid).
+_SHARED_SEQUENCES = {}
+_SEQUENCE_COUNTER = itertools.count()
 
 
-def _init_worker(source, random_seed):
-    global _worker_source
-    _worker_source = source
+def init_pool(seqs):
+    """Worker-pool initializer: make ``seqs`` (``{uid: Sequence}``) this process's registry.
+
+    Args:
+        seqs: dict from uid to :class:`Sequence`, read by :func:`get_index`.
+
+    Example:
+        >>> init_pool({0: [10, 20, 30]})
+        >>> get_index(0, 2)
+        30
+    """
+    global _SHARED_SEQUENCES
+    _SHARED_SEQUENCES = seqs
+
+
+def get_index(uid, i):
+    """Item ``i`` of the Sequence registered under ``uid`` in this process (see :func:`init_pool`).
+
+    Args:
+        uid: the Sequence's identifier (an enqueuer's ``uid``).
+        i: index of the batch.
+
+    Returns:
+        ``sequence[i]``.
+
+    Example:
+        >>> init_pool({3: my_sequence})  # doctest: +SKIP
+        >>> x, y = get_index(3, 0)       # doctest: +SKIP
+    """
+    return _registered(uid)[i]
+
+
+def init_pool_generator(gens, random_seed=None):
+    """Worker-pool initializer for generators: registry ``gens`` and, optionally, a NumPy seed.
+
+    Args:
+        gens: dict from uid to generator, read by :func:`next_sample`.
+        random_seed: when not None, NumPy's global generator is seeded with ``random_seed`` plus
+            this process's id (modulo 2**32), so worker processes draw different numbers.
+
+    Example:
+        >>> init_pool_generator({0: iter([1, 2])})
+        >>> next_sample(0)
+        1
+    """
+    global _SHARED_SEQUENCES
+    _SHARED_SEQUENCES = gens
     if random_seed is not None:
-        np.random.seed((random_seed + os.getpid()) % (2 ** 32))
+        np.random.seed((random_seed + multiprocessing.current_process().ident) % (2 ** 32))
 
 
-def _worker_item(index):
-    return _worker_source[index]
+def next_sample(uid):
+    """The next item of the generator registered under ``uid`` (see :func:`init_pool_generator`).
+
+    Args:
+        uid: the generator's identifier (an enqueuer's ``uid``).
+
+    Returns:
+        ``next(generator)``; StopIteration when it is exhausted.
+
+    Example:
+        >>> init_pool_generator({7: iter('ab')})
+        >>> next_sample(7), next_sample(7)
+        ('a', 'b')
+    """
+    return next(_registered(uid))
 
 
-def _worker_next():
-    return next(_worker_source)
+def _registered(uid):
+    try:
+        return _SHARED_SEQUENCES[uid]
+    except KeyError:
+        raise KeyError("No Sequence or generator is registered under uid %r in this process "
+                       "(registered uids: %s). Worker pools register theirs with init_pool / "
+                       "init_pool_generator({uid: source})." % (uid, sorted(_SHARED_SEQUENCES)))
 
 
 def _process_context(source):
@@ -159,6 +304,7 @@ class SequenceEnqueuer(object):
         self.queue = None
         self.stop_signal = None
         self._threads = []
+        self.uid = next(_SEQUENCE_COUNTER)
 
     def is_running(self):
         """True between :meth:`start` and :meth:`stop`."""
@@ -290,14 +436,14 @@ class OrderedEnqueuer(SequenceEnqueuer):
     def _executor(self):
         if self.use_multiprocessing:
             return concurrent.futures.ProcessPoolExecutor(
-                self.workers, mp_context=_process_context(self.sequence), initializer=_init_worker,
-                initargs=(self.sequence, None))
+                self.workers, mp_context=_process_context(self.sequence), initializer=init_pool,
+                initargs=({self.uid: self.sequence},))
         return concurrent.futures.ThreadPoolExecutor(self.workers,
                                                      thread_name_prefix="torkeras-Sequence-worker")
 
     def _submit(self, executor, index):
         if self.use_multiprocessing:
-            return executor.submit(_worker_item, index)
+            return executor.submit(get_index, self.uid, index)
         return executor.submit(self.sequence.__getitem__, index)
 
     def _wait_consumed(self):
@@ -387,10 +533,11 @@ class GeneratorEnqueuer(SequenceEnqueuer):
         executor = None
         try:
             executor = concurrent.futures.ProcessPoolExecutor(
-                self.workers, mp_context=_process_context(self.sequence), initializer=_init_worker,
-                initargs=(self.sequence, self.random_seed))
+                self.workers, mp_context=_process_context(self.sequence),
+                initializer=init_pool_generator,
+                initargs=({self.uid: self.sequence}, self.random_seed))
             while not self.stop_signal.is_set():
-                if not self._put(executor.submit(_worker_next)):
+                if not self._put(executor.submit(next_sample, self.uid)):
                     return
         except Exception as exc:  # handed to the consumer, which raises it
             self._put(_failed(exc))
