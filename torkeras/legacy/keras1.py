@@ -442,6 +442,8 @@ MODULE_ALIASES = {
     "keras.utils.np_utils": "torkeras.utils.np_utils",
     "keras.engine.topology": "torkeras.engine.topology",
     "keras.utils.visualize_util": "torkeras.legacy.visualize_util",
+    "keras.applications.audio_conv_utils": "torkeras.legacy.audio_conv_utils",
+    "keras.applications.music_tagger_crnn": "torkeras.legacy.music_tagger_crnn",
 }
 
 _warned = set()
