@@ -3,6 +3,7 @@ TF-backend semantics over torch). Convolution and pooling are in :mod:`._ops_con
 import torch
 import torch.nn.functional as F
 
+from ._ctc_beam import ctc_beam_decode
 from .config import epsilon, normalize_data_format
 
 __all__ = [
@@ -194,21 +195,23 @@ def ctc_batch_cost(y_true, y_pred, input_length, label_length):
 
 
 def ctc_decode(y_pred, input_length, greedy=True, beam_width=100, top_paths=1):
-    """Greedy CTC decoding (TF ``ctc_greedy_decoder`` on ``log(y_pred + epsilon)``).
+    """CTC decoding of softmax outputs, as Keras 2.2.4 (TF decoders on ``log(y_pred + epsilon)``).
 
-    Per sample, the best class of each of the first ``input_length`` steps, repeats merged, blanks
-    (the last class) removed.
+    Greedy: per sample, the best class of each of the first ``input_length`` steps, repeats merged,
+    blanks (the last class) removed. ``greedy=False``: TF's prefix beam search (``beam_width``
+    prefixes kept, the ``top_paths`` best returned, repeated labels merged), see :mod:`._ctc_beam`.
 
     Returns:
-        ``([decoded], log_prob)``: ``decoded`` is ``(samples, longest)`` int64 padded with -1;
-        ``log_prob`` is ``(samples, 1)``: minus the sum over valid steps of the best log-value.
+        ``(decoded, log_prob)``: ``decoded`` is a list (one entry, or ``top_paths``) of int64 tensors
+        ``(samples, longest)`` padded with -1; ``log_prob`` is ``(samples, 1)`` (greedy: minus the
+        sum over valid steps of the best log-value) or ``(samples, top_paths)`` (beam search: the
+        log probability of each path).
 
     Raises:
-        ValueError: ``greedy=False`` (beam search is not implemented in torkeras).
+        ValueError/TypeError: bad ``beam_width``/``top_paths``/``input_length`` (beam search).
     """
     if not greedy:
-        raise ValueError("ctc_decode(greedy=False): beam-search decoding (beam_width=%r, top_paths=%r) "
-                         "is not implemented in torkeras; use greedy=True." % (beam_width, top_paths))
+        return ctc_beam_decode(y_pred, input_length, beam_width, top_paths)
     y_pred = torch.as_tensor(y_pred)
     logv = torch.log(y_pred + epsilon())
     best, idx = logv.max(dim=-1)
