@@ -379,6 +379,16 @@ def _count(name, value):
     return int(value)
 
 
+def dense_paths(seqs, device):
+    """One label list per sample -> int64 tensor ``(samples, longest)`` padded with -1 (Keras's
+    dense form of a decoded batch), on ``device``."""
+    width = max([len(seq) for seq in seqs] + [0])
+    dense = np.full((len(seqs), width), -1, dtype=np.int64)
+    for b, seq in enumerate(seqs):
+        dense[b, :len(seq)] = seq
+    return torch.from_numpy(dense).to(device)
+
+
 def ctc_beam_decode(y_pred, input_length, beam_width, top_paths):
     """Keras 2.2.4 ``ctc_decode(greedy=False)``: beam search on ``log(y_pred + epsilon)``.
 
@@ -422,12 +432,6 @@ def ctc_beam_decode(y_pred, input_length, beam_width, top_paths):
     dtype = np.float64 if logv.dtype == torch.float64 else np.float32
     logv_np = logv.detach().cpu().numpy().astype(dtype, copy=False)
     paths, scores = beam_search(logv_np, lengths, beam_width, top_paths)
-    decoded = []
-    for per_sample in paths:
-        width = max(len(seq) for seq in per_sample)
-        dense = np.full((samples, width), -1, dtype=np.int64)
-        for b, seq in enumerate(per_sample):
-            dense[b, :len(seq)] = seq
-        decoded.append(torch.from_numpy(dense).to(y_pred.device))
+    decoded = [dense_paths(per_sample, y_pred.device) for per_sample in paths]
     log_prob = torch.as_tensor(scores, dtype=logv.dtype, device=y_pred.device)
     return decoded, log_prob

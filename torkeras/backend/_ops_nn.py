@@ -3,7 +3,7 @@ TF-backend semantics over torch). Convolution and pooling are in :mod:`._ops_con
 import torch
 import torch.nn.functional as F
 
-from ._ctc_beam import ctc_beam_decode
+from ._ctc_beam import ctc_beam_decode, dense_paths
 from .config import epsilon, normalize_data_format
 
 __all__ = [
@@ -227,10 +227,5 @@ def ctc_decode(y_pred, input_length, greedy=True, beam_width=100, top_paths=1):
             prev = c
         seqs.append(out)
         scores.append(-best[b, :n].sum())
-    width = max([len(s) for s in seqs] + [0])
-    decoded = torch.full((len(seqs), width), -1, dtype=torch.int64, device=y_pred.device)
-    for b, s in enumerate(seqs):
-        if s:
-            decoded[b, :len(s)] = torch.as_tensor(s, device=y_pred.device)
     log_prob = torch.stack(scores).reshape(-1, 1) if scores else torch.zeros((0, 1))
-    return [decoded], log_prob
+    return [dense_paths(seqs, y_pred.device)], log_prob
